@@ -1,0 +1,133 @@
+# va — a keyboard-driven virtual assistant for the terminal.
+# Plain make: respects CC, CFLAGS, LDFLAGS, PREFIX, DESTDIR.  `make help` lists targets.
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share/va
+MANDIR     ?= $(PREFIX)/share/man
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+
+PKGS := ncursesw libcurl sqlite3 libcjson libsecret-1 libsodium
+
+BUILD := build
+ifeq ($(SAN),1)
+BUILD    := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT      := -O1
+else
+OPT      := -O2
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) libetpan 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) libetpan 2>/dev/null) -lcsv
+ifeq ($(findstring clang,$(CC)),clang)
+PKG_LIBS   := $(filter-out -specs=%,$(PKG_LIBS))
+endif
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+CFLAGS   ?= $(OPT) -g
+ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude $(PKG_CFLAGS) \
+              -DVA_VERSION='"$(VERSION)"' -DVA_DATADIR='"$(DATADIR)"' -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pthread
+
+SRC      := $(sort $(wildcard src/*/*.c))
+OBJ      := $(SRC:%.c=$(BUILD)/%.o)
+LIBOBJ   := $(filter-out $(BUILD)/src/main.o,$(OBJ))
+MAIN_OBJ := $(BUILD)/src/main.o
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
+
+VA := ./va
+ifeq ($(SAN),1)
+VA := $(BUILD)/va
+endif
+
+.PHONY: all run check test-bins lint format install uninstall deps deps-test clean bench help fuzz
+
+all: $(VA)
+
+$(VA): $(MAIN_OBJ) $(BUILD)/libva.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) -o $@ $(MAIN_OBJ) $(BUILD)/libva.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
+$(BUILD)/libva.a: $(LIBOBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+ifneq ($(V),1)
+Q := @
+endif
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libva.a
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libva.a $(ALL_LDFLAGS) $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+$(BUILD)/tests/%: tests/tools/%.c $(BUILD)/libva.a
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  TOOL    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libva.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
+test-bins: $(VA) $(UNIT_BIN) $(TOOL_BIN)
+
+# `make run`: install what is missing, build, start va on the demo mailbox.
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(VA)
+
+# `make check`: install test dependencies, build, run every test (one closing line: N passed, N failed).
+check: deps-test
+	@$(MAKE) --no-print-directory test-bins
+	VA=$(VA) BUILD=$(BUILD) SAN=$(SAN) tests/run.sh
+
+deps:
+	@tests/deps.sh runtime
+deps-test:
+	@tests/deps.sh test
+
+lint:
+	tests/lint.sh
+
+format:
+	clang-format -i $(SRC) $(wildcard include/va/*.h) $(UNIT_SRC)
+
+bench: all
+	tests/bench/import.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 va $(DESTDIR)$(BINDIR)/va
+	install -m 0644 share/man/va.1 $(DESTDIR)$(MANDIR)/man1/va.1
+	cp -R share/. $(DESTDIR)$(DATADIR)/
+	rm -rf $(DESTDIR)$(DATADIR)/man
+	install -d $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR)/keymaps
+	cp -R themes/. $(DESTDIR)$(DATADIR)/themes/
+	cp -R keymaps/. $(DESTDIR)$(DATADIR)/keymaps/
+	install -m 0644 va.conf.example $(DESTDIR)$(DATADIR)/va.conf.example
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/va $(DESTDIR)$(MANDIR)/man1/va.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-san va
+
+help:
+	@echo "make          build ./va"
+	@echo "make run      install runtime packages, build, start va on the demo mailbox"
+	@echo "make check    install test packages, build, run the whole suite (SAN=1: ASan+UBSan)"
+	@echo "make lint     clang-format check, cppcheck, banned functions, layer check"
+	@echo "make bench    benchmarks (not part of the test run)"
+	@echo "make install  PREFIX=$(PREFIX) DESTDIR="
+
+-include $(OBJ:.o=.d) $(UNIT_BIN:=.d) $(TOOL_BIN:=.d)

@@ -1,0 +1,48 @@
+/*
+ * cli: the scriptable face (L5).  Every subcommand is one row of the table in
+ * cli.c; `va --help` and `va help CMD` are generated from it.
+ *
+ * Exit status: 0 success, 1 runtime error (including "not found"), 2 usage
+ * error.  Errors go to stderr as "va: what failed: why"; --json output goes to
+ * stdout and is always valid JSON.
+ */
+#ifndef VA_CLI_H
+#define VA_CLI_H
+
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
+
+struct app;
+
+/* Options common to every subcommand, parsed before it. */
+struct cli_globals {
+	const char *config_path;
+	const char *data_dir;
+	int         json;
+	int         quiet;
+};
+
+struct cli_cmd {
+	const char *name;
+	const char *args;    /* usage after the name */
+	const char *summary; /* one line */
+	int (*run)(struct cli_globals *g, int argc, char **argv);
+};
+
+/* Run va with its full argv; returns the exit status. */
+int cli_main(int argc, char **argv);
+
+/* Helpers shared by the cli_*.c files. */
+int  cli_open_app(struct cli_globals *g, struct app **app, int refresh);
+int  cli_usage(const char *cmd);
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn_config(struct app *app);
+/* The subcommands (one file per group). */
+int cmd_import(struct cli_globals *g, int argc, char **argv);
+int cmd_list(struct cli_globals *g, int argc, char **argv);
+int cmd_show(struct cli_globals *g, int argc, char **argv);
+int cmd_search(struct cli_globals *g, int argc, char **argv);
+int cmd_sync(struct cli_globals *g, int argc, char **argv);
+int cmd_config(struct cli_globals *g, int argc, char **argv);
+int cmd_account(struct cli_globals *g, int argc, char **argv);
+
+#endif

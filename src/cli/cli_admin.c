@@ -1,0 +1,242 @@
+/*
+ * cli_admin: import, sync, account list and config: bringing mail in and
+ * looking at the set-up.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_json.h"
+#include "va/app.h"
+#include "va/cli.h"
+#include "va/conf.h"
+#include "va/paths.h"
+#include "va/util.h"
+
+static void progress(void *arg, size_t done, size_t total)
+{
+	(void)arg;
+	if (total == 0)
+		fprintf(stderr, "\rimporting: %zu messages", done);
+	else
+		fprintf(stderr, "\r\033[K");
+}
+
+static cJSON *report_json(const char *what, const struct import_report *r)
+{
+	cJSON *o = cJSON_CreateObject(), *f = cJSON_CreateArray();
+	size_t i;
+
+	cJSON_AddStringToObject(o, "source", what);
+	cJSON_AddNumberToObject(o, "files", (double)r->files);
+	cJSON_AddNumberToObject(o, "stored", (double)r->stored);
+	cJSON_AddNumberToObject(o, "existed", (double)r->existed);
+	cJSON_AddNumberToObject(o, "updated", (double)r->updated);
+	cJSON_AddNumberToObject(o, "removed", (double)r->removed);
+	cJSON_AddNumberToObject(o, "with_problems", (double)r->with_problems);
+	cJSON_AddNumberToObject(o, "failed", (double)r->nfailures);
+	for (i = 0; i < r->nfailures; i++) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "path", r->failures[i].path);
+		cJSON_AddStringToObject(x, "reason", r->failures[i].reason);
+		cJSON_AddItemToArray(f, x);
+	}
+	cJSON_AddItemToObject(o, "failures", f);
+	return o;
+}
+
+static void report_text(const char *verb, const char *what, const struct import_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfailures; i++)
+		fprintf(stderr, "va: cannot import \"%s\": %s\n", r->failures[i].path, r->failures[i].reason);
+	printf("%s %s: %zu looked at, %zu stored, %zu already present", verb, what, r->files,
+	       r->stored, r->existed);
+	if (r->updated || r->removed)
+		printf(", %zu updated, %zu removed", r->updated, r->removed);
+	printf(", %zu failed, %zu stored with parse problems\n", r->nfailures, r->with_problems);
+}
+
+int cmd_import(struct cli_globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {{"folder", required_argument, NULL, 'f'},
+	                                     {NULL, 0, NULL, 0}};
+	struct import_report r;
+	struct app *app;
+	const char *folder = NULL;
+	char *cause = NULL;
+	int c, rc, tty = isatty(STDERR_FILENO);
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+f:", opts, NULL)) != -1) {
+		if (c != 'f')
+			return cli_error("import: unknown or incomplete option \"%s\"", argv[optind - 1]),
+			       cli_usage("import");
+		folder = optarg;
+	}
+	if (optind != argc - 1)
+		return cli_error("import: expected one PATH"), cli_usage("import");
+	if (cli_open_app(g, &app, 0) < 0)
+		return EXIT_ERROR;
+	memset(&r, 0, sizeof r);
+	rc = inbox_import(app, argv[optind], folder, &r, tty && !g->quiet && !g->json ? progress : NULL,
+	                  NULL, &cause);
+	if (g->json)
+		cli_json_print(report_json(argv[optind], &r));
+	else if (!g->quiet || rc < 0)
+		report_text("imported", argv[optind], &r);
+	if (rc < 0)
+		cli_error("import stopped: %s (everything stored before this point is kept)", cause);
+	else if (r.files > 0 && r.stored + r.existed == 0)
+		rc = -1; /* nothing at all could be imported */
+	free(cause);
+	import_report_release(&r);
+	app_close(app);
+	return rc < 0 ? EXIT_ERROR : EXIT_OK;
+}
+
+int cmd_sync(struct cli_globals *g, int argc, char **argv)
+{
+	struct import_report r;
+	struct app *app;
+	char *cause = NULL;
+	int rc;
+
+	if (argc > 2)
+		return cli_usage("sync");
+	if (cli_open_app(g, &app, 0) < 0)
+		return EXIT_ERROR;
+	if (argc == 2 && !app_account(app, argv[1])) {
+		cli_error("sync: no account \"%s\" (see 'va account list')", argv[1]);
+		app_close(app);
+		return EXIT_ERROR;
+	}
+	memset(&r, 0, sizeof r);
+	rc = inbox_refresh_local(app, &r, &cause);
+	if (g->json)
+		cli_json_print(report_json("local accounts", &r));
+	else if (!g->quiet)
+		report_text("synced", "local accounts", &r);
+	if (rc < 0)
+		cli_error("sync stopped: %s", cause);
+	free(cause);
+	import_report_release(&r);
+	app_close(app);
+	return rc < 0 ? EXIT_ERROR : EXIT_OK;
+}
+
+int cmd_account(struct cli_globals *g, int argc, char **argv)
+{
+	struct app *app;
+	size_t i;
+
+	if (argc != 2 || strcmp(argv[1], "list"))
+		return cli_usage("account");
+	if (cli_open_app(g, &app, 0) < 0)
+		return EXIT_ERROR;
+	if (g->json) {
+		cJSON *a = cJSON_CreateArray();
+		for (i = 0; i < app->naccounts; i++) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "name", app->accounts[i].name);
+			cJSON_AddStringToObject(o, "type", app->accounts[i].type);
+			if (app->accounts[i].email)
+				cJSON_AddStringToObject(o, "email", app->accounts[i].email);
+			else
+				cJSON_AddNullToObject(o, "email");
+			if (app->accounts[i].path)
+				cJSON_AddStringToObject(o, "path", app->accounts[i].path);
+			else
+				cJSON_AddNullToObject(o, "path");
+			cJSON_AddItemToArray(a, o);
+		}
+		cli_json_print(a);
+	} else {
+		for (i = 0; i < app->naccounts; i++)
+			printf("%-16s %-8s %s\n", app->accounts[i].name, app->accounts[i].type,
+			       app->accounts[i].email ? app->accounts[i].email
+			                              : (app->accounts[i].path ? app->accounts[i].path : ""));
+		if (app->demo && !g->quiet)
+			fprintf(stderr, "va: no account configured: showing the demo mailbox "
+			                "(add one in %s)\n", app->config_path);
+	}
+	app_close(app);
+	return EXIT_OK;
+}
+
+static int config_check(struct cli_globals *g)
+{
+	struct app *app;
+	size_t i, n;
+
+	if (cli_open_app(g, &app, 0) < 0)
+		return EXIT_ERROR;
+	n = conf_nerrors(app->conf) + app->nerrors;
+	if (g->json) {
+		cJSON *o = cJSON_CreateObject(), *e = cJSON_CreateArray();
+		cJSON_AddStringToObject(o, "file", app->config_path);
+		cJSON_AddBoolToObject(o, "exists", file_exists(app->config_path));
+		for (i = 0; i < conf_nerrors(app->conf); i++)
+			cJSON_AddItemToArray(e, cJSON_CreateString(conf_error(app->conf, i)));
+		for (i = 0; i < app->nerrors; i++)
+			cJSON_AddItemToArray(e, cJSON_CreateString(app->errors[i]));
+		cJSON_AddItemToObject(o, "errors", e);
+		cli_json_print(o);
+	} else if (n == 0) {
+		printf("%s: ok%s\n", app->config_path,
+		       file_exists(app->config_path) ? "" : " (no file: built-in defaults, demo mailbox)");
+	} else if (g->quiet) {
+		cli_warn_config(app); /* check must always say what is wrong */
+	}
+	app_close(app);
+	return n ? EXIT_ERROR : EXIT_OK;
+}
+
+static int config_path(struct cli_globals *g)
+{
+	struct app *app;
+	char *state = paths_state_dir();
+
+	if (cli_open_app(g, &app, 0) < 0) {
+		free(state);
+		return EXIT_ERROR;
+	}
+	if (g->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "config", app->config_path);
+		cJSON_AddStringToObject(o, "data", app->data_dir);
+		cJSON_AddStringToObject(o, "database", store_path(app->store));
+		cJSON_AddStringToObject(o, "state", state);
+		cJSON_AddStringToObject(o, "share", app->share_dir);
+		cli_json_print(o);
+	} else {
+		printf("config    %s\ndata      %s\ndatabase  %s\nlog       %s/va.log\nshare     %s\n",
+		       app->config_path, app->data_dir, store_path(app->store), state, app->share_dir);
+	}
+	free(state);
+	app_close(app);
+	return EXIT_OK;
+}
+
+int cmd_config(struct cli_globals *g, int argc, char **argv)
+{
+	char *ex;
+
+	if (argc != 2)
+		return cli_usage("config");
+	if (!strcmp(argv[1], "check"))
+		return config_check(g);
+	if (!strcmp(argv[1], "path"))
+		return config_path(g);
+	if (!strcmp(argv[1], "example")) {
+		ex = conf_example();
+		fputs(ex, stdout);
+		free(ex);
+		return EXIT_OK;
+	}
+	cli_error("config: unknown action \"%s\" (check, example, path)", argv[1]);
+	return cli_usage("config");
+}

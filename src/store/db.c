@@ -1,0 +1,214 @@
+/*
+ * db: opening the database (pragmas, permissions, "is this SQLite?"),
+ * transactions, and the small helpers the other store files share.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store_internal.h"
+#include "va/util.h"
+
+/* Create the file 0600 ourselves so SQLite never makes it world-readable. */
+static int ensure_file(const char *path, char **cause)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return set_cause(cause, "cannot open database \"%s\": %s", path, strerror(errno));
+	close(fd);
+	return 0;
+}
+
+static int check_header(const char *path, char **cause)
+{
+	static const char magic[16] = "SQLite format 3";
+	char buf[16];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return set_cause(cause, "cannot open database \"%s\": %s", path, strerror(errno));
+	n = read(fd, buf, sizeof buf);
+	close(fd);
+	if (n == 0)
+		return 0; /* new, empty file */
+	if (n != (ssize_t)sizeof buf || memcmp(buf, magic, sizeof buf))
+		return set_cause(cause,
+		                 "cannot open database \"%s\": the file is not a SQLite database "
+		                 "(left untouched; move it away or use --data-dir)",
+		                 path);
+	return 0;
+}
+
+struct store *store_open(const char *path, char **cause)
+{
+	struct store *st;
+	char *err = NULL;
+	static const char *const pragmas =
+	    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+	    "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;";
+
+	if (ensure_file(path, cause) < 0 || check_header(path, cause) < 0)
+		return NULL;
+	st = xcalloc(1, sizeof(*st));
+	st->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		set_cause(cause, "cannot open database \"%s\": %s", path, sqlite3_errmsg(st->db));
+		store_close(st);
+		return NULL;
+	}
+	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_extended_result_codes(st->db, 1);
+	if (sqlite3_exec(st->db, pragmas, NULL, NULL, &err) != SQLITE_OK) {
+		set_cause(cause, "cannot open database \"%s\": %s", path, err ? err : "pragma failed");
+		sqlite3_free(err);
+		store_close(st);
+		return NULL;
+	}
+	if (store_migrate(st->db, path, cause) < 0) {
+		store_close(st);
+		return NULL;
+	}
+	chmod(path, 0600);
+	return st;
+}
+
+void store_close(struct store *st)
+{
+	size_t i;
+
+	if (!st)
+		return;
+	for (i = 0; i < SQ_NCACHED; i++)
+		sqlite3_finalize(st->cache[i]);
+	if (st->db)
+		sqlite3_close_v2(st->db);
+	free(st->path);
+	free(st);
+}
+
+const char *store_path(const struct store *st)
+{
+	return st->path;
+}
+
+int store_schema_version(struct store *st)
+{
+	sqlite3_stmt *s = st_prepare(st, "PRAGMA user_version", NULL);
+	int v = -1;
+
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+int st_fail(struct store *st, char **cause, const char *what)
+{
+	int code = sqlite3_errcode(st->db);
+
+	if ((code & 0xff) == SQLITE_FULL)
+		return set_cause(cause, "cannot %s: the disk is full (\"%s\"); nothing was lost", what,
+		                 st->path);
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+		return set_cause(cause, "cannot %s: the database \"%s\" is locked by another process",
+		                 what, st->path);
+	return set_cause(cause, "cannot %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+sqlite3_stmt *st_prepare(struct store *st, const char *sql, char **cause)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		st_fail(st, cause, "prepare a query");
+		return NULL;
+	}
+	return s;
+}
+
+sqlite3_stmt *st_cached(struct store *st, enum st_cached which, const char *sql, char **cause)
+{
+	sqlite3_stmt *s = st->cache[which];
+
+	if (s) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		return s;
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+		st_fail(st, cause, "prepare a query");
+		return NULL;
+	}
+	st->cache[which] = s;
+	return s;
+}
+
+void st_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+char *st_column_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+static int exec_simple(struct store *st, const char *sql, const char *what, char **cause)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return st_fail(st, cause, what);
+	return 0;
+}
+
+int store_begin(struct store *st, char **cause)
+{
+	return exec_simple(st, "BEGIN IMMEDIATE", "begin a transaction", cause);
+}
+
+int store_commit(struct store *st, char **cause)
+{
+	return exec_simple(st, "COMMIT", "commit", cause);
+}
+
+void store_rollback(struct store *st)
+{
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_kv_set(struct store *st, const char *key, const char *value, char **cause)
+{
+	sqlite3_stmt *s = st_prepare(st, "INSERT OR REPLACE INTO kv(key, value) VALUES (?, ?)", cause);
+	int rc;
+
+	if (!s)
+		return -1;
+	st_bind_text(s, 1, key);
+	st_bind_text(s, 2, value);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : st_fail(st, cause, "save state");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+char *store_kv_get(struct store *st, const char *key)
+{
+	sqlite3_stmt *s = st_prepare(st, "SELECT value FROM kv WHERE key = ?", NULL);
+	char *v = NULL;
+
+	if (!s)
+		return NULL;
+	st_bind_text(s, 1, key);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = st_column_text(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}

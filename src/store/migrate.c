@@ -1,0 +1,201 @@
+/*
+ * migrate: the whole schema, as forward migrations keyed by PRAGMA
+ * user_version.  Migration N takes a database at version N-1 to N inside one
+ * transaction; a database newer than this binary is refused, never touched.
+ * Add a migration by appending to `migrations`; never edit a shipped one.
+ *
+ * Layout (v1 creates everything the design needs, so later features add code,
+ * not churn):
+ *   accounts, folders                 mail sources and their sync state
+ *   messages, message_raw, attachments, message_refs, messages_fts
+ *   classifier_labels, classifier_params   training data and model weights
+ *   rules_state, recommendations, actions  rules engine, undo journal
+ *   jobs, job_runs                    the scheduler and its journal
+ *   templates, template_approvals, reply_log, followups, snoozes
+ *   datasets, analyses                CSV analysis
+ *   audit                             encrypted, hash-chained action log
+ *   llm_cache, llm_usage, kv
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include "store_internal.h"
+#include "va/util.h"
+
+static const char *const migration_1 =
+    "CREATE TABLE accounts ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, type TEXT NOT NULL,"
+    "  email TEXT, created_at INTEGER NOT NULL, last_sync INTEGER, sync_error TEXT);"
+    "CREATE TABLE folders ("
+    "  id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL, special_use TEXT, uidvalidity INTEGER, uidnext INTEGER,"
+    "  highestmodseq INTEGER, last_sync INTEGER, UNIQUE(account_id, name));"
+    "CREATE TABLE messages ("
+    "  id INTEGER PRIMARY KEY,"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,"
+    "  source TEXT NOT NULL, path TEXT, uid INTEGER, uidvalidity INTEGER, modseq INTEGER,"
+    "  message_id TEXT, in_reply_to TEXT, refs TEXT, thread_id INTEGER,"
+    "  from_name TEXT, from_addr TEXT, to_addrs TEXT, cc_addrs TEXT, reply_to TEXT,"
+    "  subject TEXT, date INTEGER NOT NULL DEFAULT 0,"
+    "  list_id TEXT, list_unsubscribe TEXT, precedence TEXT, auto_submitted TEXT,"
+    "  content_type TEXT, headers TEXT, body TEXT, body_from_html INTEGER NOT NULL DEFAULT 0,"
+    "  size INTEGER NOT NULL DEFAULT 0, hash TEXT, flags INTEGER NOT NULL DEFAULT 0,"
+    "  keywords TEXT, n_attachments INTEGER NOT NULL DEFAULT 0, problems TEXT,"
+    "  category TEXT, confidence INTEGER, reason TEXT, model TEXT, classified_at INTEGER,"
+    "  added_at INTEGER NOT NULL, UNIQUE(folder_id, source));"
+    "CREATE INDEX messages_by_date ON messages(folder_id, date DESC);"
+    "CREATE INDEX messages_by_account_date ON messages(account_id, date DESC);"
+    "CREATE INDEX messages_by_msgid ON messages(message_id);"
+    "CREATE INDEX messages_by_thread ON messages(thread_id);"
+    "CREATE INDEX messages_by_hash ON messages(hash);"
+    "CREATE INDEX messages_by_category ON messages(category);"
+    "CREATE TABLE message_raw ("
+    "  message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE, raw BLOB NOT NULL);"
+    "CREATE TABLE attachments ("
+    "  id INTEGER PRIMARY KEY, message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+    "  part INTEGER NOT NULL, filename TEXT, mime_type TEXT, size INTEGER, content_id TEXT);"
+    "CREATE INDEX attachments_by_message ON attachments(message_id);"
+    "CREATE TABLE message_refs ("
+    "  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE, ref TEXT NOT NULL);"
+    "CREATE INDEX message_refs_by_ref ON message_refs(ref);"
+    "CREATE INDEX message_refs_by_message ON message_refs(message_id);"
+    "CREATE VIRTUAL TABLE messages_fts USING fts5("
+    "  subject, from_name, from_addr, to_addrs, body,"
+    "  content='messages', content_rowid='id',"
+    "  tokenize='unicode61 remove_diacritics 2', prefix='2 3');"
+    "CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN"
+    "  INSERT INTO messages_fts(rowid, subject, from_name, from_addr, to_addrs, body)"
+    "  VALUES (new.id, new.subject, new.from_name, new.from_addr, new.to_addrs, new.body); END;"
+    "CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN"
+    "  INSERT INTO messages_fts(messages_fts, rowid, subject, from_name, from_addr, to_addrs, body)"
+    "  VALUES ('delete', old.id, old.subject, old.from_name, old.from_addr, old.to_addrs, old.body); END;"
+    "CREATE TRIGGER messages_fts_au AFTER UPDATE OF subject, from_name, from_addr, to_addrs, body"
+    "  ON messages BEGIN"
+    "  INSERT INTO messages_fts(messages_fts, rowid, subject, from_name, from_addr, to_addrs, body)"
+    "  VALUES ('delete', old.id, old.subject, old.from_name, old.from_addr, old.to_addrs, old.body);"
+    "  INSERT INTO messages_fts(rowid, subject, from_name, from_addr, to_addrs, body)"
+    "  VALUES (new.id, new.subject, new.from_name, new.from_addr, new.to_addrs, new.body); END;"
+
+    "CREATE TABLE classifier_labels ("
+    "  id INTEGER PRIMARY KEY, message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,"
+    "  hash TEXT, category TEXT NOT NULL, source TEXT NOT NULL, created_at INTEGER NOT NULL);"
+    "CREATE TABLE classifier_params ("
+    "  model TEXT NOT NULL, feature TEXT NOT NULL, category TEXT NOT NULL, value REAL NOT NULL,"
+    "  PRIMARY KEY(model, feature, category)) WITHOUT ROWID;"
+
+    "CREATE TABLE rules_state ("
+    "  rule TEXT PRIMARY KEY, file TEXT, hash TEXT, enabled INTEGER NOT NULL DEFAULT 1,"
+    "  last_run INTEGER, last_error TEXT, matches INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE recommendations ("
+    "  id INTEGER PRIMARY KEY, message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+    "  rule TEXT, action TEXT NOT NULL, args TEXT, reason TEXT,"
+    "  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','accepted','rejected','expired')),"
+    "  created_at INTEGER NOT NULL, decided_at INTEGER);"
+    "CREATE INDEX recommendations_by_state ON recommendations(state, message_id);"
+    "CREATE TABLE actions ("
+    "  id INTEGER PRIMARY KEY, message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,"
+    "  account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL, args TEXT, undo TEXT, origin TEXT NOT NULL DEFAULT 'user', rule TEXT,"
+    "  batch INTEGER, server_state TEXT NOT NULL DEFAULT 'local',"
+    "  created_at INTEGER NOT NULL, undone_at INTEGER);"
+    "CREATE INDEX actions_by_time ON actions(created_at DESC);"
+
+    "CREATE TABLE jobs ("
+    "  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT, args TEXT,"
+    "  schedule TEXT NOT NULL DEFAULT 'once' CHECK (schedule IN ('once','every','cron')),"
+    "  spec TEXT, timezone TEXT, next_run INTEGER,"
+    "  state TEXT NOT NULL DEFAULT 'ready' CHECK (state IN ('ready','running','done','dead','cancelled','paused')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0, max_attempts INTEGER NOT NULL DEFAULT 5,"
+    "  backoff_base INTEGER NOT NULL DEFAULT 30, backoff_cap INTEGER NOT NULL DEFAULT 3600,"
+    "  misfire TEXT NOT NULL DEFAULT 'once' CHECK (misfire IN ('skip','once','catch_up')),"
+    "  grace INTEGER NOT NULL DEFAULT 300, expires_at INTEGER, idempotency_key TEXT UNIQUE,"
+    "  lease_owner TEXT, lease_until INTEGER, last_error TEXT, progress TEXT,"
+    "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+    "CREATE INDEX jobs_due ON jobs(state, next_run);"
+    "CREATE UNIQUE INDEX jobs_by_key ON jobs(key) WHERE key IS NOT NULL AND state IN ('ready','running','paused');"
+    "CREATE TABLE job_runs ("
+    "  id INTEGER PRIMARY KEY, job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+    "  attempt INTEGER NOT NULL, worker TEXT, started_at INTEGER NOT NULL, ended_at INTEGER,"
+    "  outcome TEXT CHECK (outcome IN ('ok','retry','failed','expired','crashed')), error TEXT);"
+    "CREATE INDEX job_runs_by_job ON job_runs(job_id, started_at);"
+
+    "CREATE TABLE templates ("
+    "  name TEXT PRIMARY KEY, path TEXT NOT NULL, hash TEXT NOT NULL, updated_at INTEGER NOT NULL);"
+    "CREATE TABLE template_approvals ("
+    "  id INTEGER PRIMARY KEY, template TEXT NOT NULL, content_hash TEXT NOT NULL,"
+    "  approved_at INTEGER NOT NULL, revoked_at INTEGER);"
+    "CREATE INDEX template_approvals_by_name ON template_approvals(template, content_hash);"
+    "CREATE TABLE reply_log ("
+    "  id INTEGER PRIMARY KEY, message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,"
+    "  template TEXT, recipient TEXT NOT NULL, idempotency_key TEXT NOT NULL UNIQUE,"
+    "  state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','sending','sent','failed','cancelled','draft')),"
+    "  auto INTEGER NOT NULL DEFAULT 0, send_after INTEGER, sent_at INTEGER, out_message_id TEXT,"
+    "  error TEXT, created_at INTEGER NOT NULL);"
+    "CREATE INDEX reply_log_by_recipient ON reply_log(recipient, sent_at);"
+    "CREATE TABLE followups ("
+    "  id INTEGER PRIMARY KEY, message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+    "  due_at INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'waiting'"
+    "  CHECK (state IN ('waiting','due','done','cancelled')), note TEXT, created_at INTEGER NOT NULL);"
+    "CREATE TABLE snoozes ("
+    "  id INTEGER PRIMARY KEY, message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+    "  until INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'sleeping'"
+    "  CHECK (state IN ('sleeping','woken','cancelled')), created_at INTEGER NOT NULL);"
+
+    "CREATE TABLE datasets ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL, hash TEXT, size INTEGER,"
+    "  rows INTEGER, columns INTEGER, loaded_at INTEGER NOT NULL);"
+    "CREATE TABLE analyses ("
+    "  id INTEGER PRIMARY KEY, dataset_id INTEGER REFERENCES datasets(id) ON DELETE CASCADE,"
+    "  params TEXT, result TEXT, summary TEXT, summary_model TEXT, report_path TEXT,"
+    "  created_at INTEGER NOT NULL);"
+
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  nonce BLOB NOT NULL, ciphertext BLOB NOT NULL, prev_hash BLOB, hash BLOB NOT NULL);"
+
+    "CREATE TABLE llm_cache ("
+    "  key TEXT PRIMARY KEY, model TEXT, response TEXT NOT NULL, created_at INTEGER NOT NULL);"
+    "CREATE TABLE llm_usage (day TEXT PRIMARY KEY, tokens INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT);";
+
+static const char *const migrations[] = {
+	migration_1,
+};
+
+int store_schema_latest(void)
+{
+	return (int)VA_ARRAY_LEN(migrations);
+}
+
+int store_migrate(sqlite3 *db, const char *path, char **cause)
+{
+	int version = 0, latest = store_schema_latest();
+	sqlite3_stmt *st;
+	char *err = NULL, *sql;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return set_cause(cause, "cannot read \"%s\": %s", path, sqlite3_errmsg(db));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > latest)
+		return set_cause(cause,
+		                 "database \"%s\" has schema version %d but this va knows only up to %d: "
+		                 "upgrade va (the file was left untouched)",
+		                 path, version, latest);
+	for (; version < latest; version++) {
+		sql = xasprintf("BEGIN IMMEDIATE; %s; PRAGMA user_version = %d; COMMIT;",
+		                migrations[version], version + 1);
+		if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+			set_cause(cause, "cannot migrate \"%s\" to schema version %d: %s", path, version + 1,
+			          err ? err : sqlite3_errmsg(db));
+			sqlite3_free(err);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			free(sql);
+			return -1;
+		}
+		free(sql);
+	}
+	return 0;
+}

@@ -1,0 +1,40 @@
+/* store_internal: shared between the store's files only. */
+#ifndef VA_STORE_INTERNAL_H
+#define VA_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "va/store.h"
+
+/* Statements prepared once per connection (hot paths: import, listing). */
+enum st_cached {
+	SQ_MSG_EXISTS,
+	SQ_MSG_INSERT,
+	SQ_RAW_INSERT,
+	SQ_ATT_INSERT,
+	SQ_REF_INSERT,
+	SQ_THREAD_OF_MSGID,
+	SQ_CHILD_THREADS,
+	SQ_THREAD_MERGE,
+	SQ_THREAD_SET,
+	SQ_NCACHED
+};
+
+struct store {
+	sqlite3      *db;
+	char         *path;
+	sqlite3_stmt *cache[SQ_NCACHED];
+};
+
+/* The cached statement `which`, reset and unbound, preparing it on first use. */
+sqlite3_stmt *st_cached(struct store *st, enum st_cached which, const char *sql, char **cause);
+
+int store_migrate(sqlite3 *db, const char *path, char **cause);
+/* Prepare or fail with a cause naming the statement's purpose. */
+sqlite3_stmt *st_prepare(struct store *st, const char *sql, char **cause);
+int st_fail(struct store *st, char **cause, const char *what);
+/* Bind text or NULL. */
+void st_bind_text(sqlite3_stmt *s, int i, const char *v);
+char *st_column_text(sqlite3_stmt *s, int i); /* xstrdup'ed or NULL */
+
+#endif

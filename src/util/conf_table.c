@@ -1,0 +1,76 @@
+/*
+ * conf_table: every key va.conf knows, its type, default and one line of
+ * documentation.  va.conf.example, `va config example` and the checks in
+ * conf.c all come from this table; a new key is one line here.
+ */
+#include "va/conf.h"
+#include "va/util.h"
+
+const struct conf_key conf_keys[] = {
+	{"general", "data_dir", CONF_PATH, NULL, NULL,
+	 "where va keeps its database (default: $XDG_DATA_HOME/va)"},
+	{"general", "log", CONF_ENUM, "file|syslog", "file",
+	 "where diagnostics go: a file in $XDG_STATE_HOME/va/ or syslog"},
+	{"general", "log_level", CONF_ENUM, "error|warn|info|debug", "info",
+	 "how much to log"},
+	{"general", "timezone", CONF_STRING, NULL, NULL,
+	 "time zone for schedules and dates, e.g. Europe/Paris (default: the system's)"},
+
+	{"ui", "keymap", CONF_STRING, NULL, "vi", "vi, emacs, or the path of a .keys file"},
+	{"ui", "theme", CONF_STRING, NULL, "default",
+	 "default, light, mono, or the path of a .theme file (NO_COLOR forces mono)"},
+	{"ui", "preview", CONF_BOOL, NULL, "on", "show the message preview split in the inbox"},
+
+	{"secrets", "backend", CONF_ENUM, "auto|keyring|file", "auto",
+	 "auto uses the Secret Service when one answers, else the encrypted file"},
+	{"secrets", "file", CONF_PATH, NULL, NULL,
+	 "the encrypted secrets file (default: $XDG_DATA_HOME/va/secrets.enc)"},
+
+	{"scheduler", "workers", CONF_INT, NULL, "2", "worker threads for background jobs"},
+	{"scheduler", "sync_every", CONF_DURATION, NULL, "5m", "how often mail is synced"},
+
+	{"llm", "base_url", CONF_STRING, NULL, NULL,
+	 "OpenAI-compatible API base URL; unset means offline (local model only)"},
+	{"llm", "model", CONF_STRING, NULL, NULL, "chat model name"},
+	{"llm", "embedding_model", CONF_STRING, NULL, NULL, "embedding model name"},
+	{"llm", "timeout", CONF_DURATION, NULL, "30s", "per-request timeout"},
+	{"llm", "max_tokens_per_day", CONF_INT, NULL, "200000", "daily token cap"},
+	{"llm", "send_body", CONF_ENUM, "snippet|full|none", "snippet",
+	 "how much of a message body the LLM may see"},
+
+	{"replies", "auto_send", CONF_BOOL, NULL, "off",
+	 "the one switch for all automatic sending (off stops everything)"},
+	{"replies", "delay", CONF_DURATION, NULL, "2m", "undo window before an automatic reply leaves"},
+	{"replies", "daily_limit", CONF_INT, NULL, "20", "automatic replies per day, all templates"},
+	{"replies", "sensitive", CONF_STRING, NULL, NULL,
+	 "extra regexes (separated by |) that block automatic replies"},
+
+	{"analysis", "memory", CONF_SIZE, NULL, "256M", "memory budget for CSV analysis"},
+
+	{"account", "type", CONF_ENUM, "maildir|imap", NULL, "maildir (local) or imap"},
+	{"account", "path", CONF_PATH, NULL, NULL, "maildir: the Maildir folder"},
+	{"account", "email", CONF_STRING, NULL, NULL, "the address mail is sent from"},
+	{"account", "name", CONF_STRING, NULL, NULL, "your display name"},
+	{"account", "username", CONF_STRING, NULL, NULL, "login name (default: email)"},
+	{"account", "auth", CONF_ENUM, "password|oauth2", "password", "how to sign in"},
+	{"account", "provider", CONF_ENUM, "gmail|outlook|custom", "custom",
+	 "OAuth2 endpoints come from share/providers/PROVIDER.conf"},
+	{"account", "imap_host", CONF_STRING, NULL, NULL, "IMAP server"},
+	{"account", "imap_port", CONF_PORT, NULL, "993", "IMAP port"},
+	{"account", "imap_tls", CONF_ENUM, "implicit|starttls|none", "implicit", "IMAP TLS mode"},
+	{"account", "smtp_host", CONF_STRING, NULL, NULL, "SMTP submission server"},
+	{"account", "smtp_port", CONF_PORT, NULL, "465", "SMTP port"},
+	{"account", "smtp_tls", CONF_ENUM, "implicit|starttls|none", "implicit", "SMTP TLS mode"},
+	{"account", "ca_file", CONF_PATH, NULL, NULL, "extra CA certificate to trust (PEM)"},
+	{"account", "oauth_client_id", CONF_STRING, NULL, NULL, "your OAuth2 client id"},
+	{"account", "oauth_client_secret", CONF_STRING, NULL, NULL,
+	 "OAuth2 client secret, where the provider requires one for installed apps"},
+	{"account", "oauth_scope", CONF_STRING, NULL, NULL, "OAuth2 scope (from the preset)"},
+	{"account", "oauth_auth_url", CONF_STRING, NULL, NULL, "authorization endpoint"},
+	{"account", "oauth_token_url", CONF_STRING, NULL, NULL, "token endpoint"},
+	{"account", "oauth_device_url", CONF_STRING, NULL, NULL, "device-code endpoint"},
+	{"account", "folders", CONF_STRING, NULL, NULL,
+	 "folders to sync, space-separated (default: all subscribed)"},
+};
+
+const size_t conf_nkeys = VA_ARRAY_LEN(conf_keys);
