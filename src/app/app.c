@@ -9,6 +9,7 @@
 
 #include "va/app.h"
 #include "va/conf.h"
+#include "va/log.h"
 #include "va/maildir.h"
 #include "va/paths.h"
 #include "va/util.h"
@@ -93,6 +94,26 @@ static void drop_stale_demo(struct app *app)
 	free(err);
 }
 
+/* Diagnostics go to $XDG_STATE_HOME/va/va.log (or syslog), opened once. */
+static void open_log(const struct conf *conf)
+{
+	static int opened;
+	char *dir, *path, *err = NULL;
+	const char *where = conf_get(conf, "general", "log");
+
+	if (opened)
+		return;
+	opened = 1;
+	dir = paths_state_dir();
+	path = xasprintf("%s/va.log", dir);
+	if (mkdir_p(dir, 0700, &err) == 0)
+		log_open(path, where && !strcmp(where, "syslog"),
+		         log_level_parse(conf_get(conf, "general", "log_level")));
+	free(err);
+	free(path);
+	free(dir);
+}
+
 int app_open(struct app **out, const struct app_opts *o, char **cause)
 {
 	struct app *app = xcalloc(1, sizeof(*app));
@@ -115,6 +136,7 @@ int app_open(struct app **out, const struct app_opts *o, char **cause)
 			return -1;
 		}
 	}
+	open_log(app->conf);
 	app->share_dir = paths_share_dir();
 	app->data_dir = pick_data_dir(o, app->conf);
 	if (mkdir_p(app->data_dir, 0700, cause) < 0) {

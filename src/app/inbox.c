@@ -155,6 +155,38 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+struct mbox_ctx {
+	struct import_ctx *c;
+	const char        *path;
+};
+
+static int mbox_one(void *arg, const char *msg, size_t len, size_t index)
+{
+	struct mbox_ctx *m = arg;
+	char *source = xasprintf("%s#%zu", m->path, index);
+	char *display = xasprintf("%s (message %zu)", m->path, index + 1);
+	int rc = import_one(m->c, msg, len, source, display, NULL, 0, 1);
+
+	free(source);
+	free(display);
+	return rc;
+}
+
+/* An mbox: a bad one is a failure of that file, not of the import. */
+static int import_mbox(struct mbox_ctx *m)
+{
+	char *err = NULL;
+	int rc = mbox_each(m->path, mbox_one, m, &err);
+
+	if (rc < 0 && err) { /* the mbox itself (not the store) failed */
+		m->c->r->files++;
+		report_failure(m->c->r, m->path, err);
+		rc = 0;
+	}
+	free(err);
+	return rc;
+}
+
 /* A directory that is not a Maildir: every regular file in it (recursively). */
 static int import_dir(struct import_ctx *c, const char *dir, const char *rel)
 {
@@ -180,8 +212,11 @@ static int import_dir(struct import_ctx *c, const char *dir, const char *rel)
 	for (i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]);
 		char *sub = *rel ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
+		struct mbox_ctx m = {c, path};
 		if (rc == 0 && dir_exists(path))
 			rc = import_dir(c, path, sub);
+		else if (rc == 0 && mbox_is(path))
+			rc = import_mbox(&m);
 		else if (rc == 0)
 			rc = import_file(c, path, sub, 0, 1);
 		free(path);
@@ -189,23 +224,6 @@ static int import_dir(struct import_ctx *c, const char *dir, const char *rel)
 		free(names[i]);
 	}
 	free(names);
-	return rc;
-}
-
-struct mbox_ctx {
-	struct import_ctx *c;
-	const char        *path;
-};
-
-static int mbox_one(void *arg, const char *msg, size_t len, size_t index)
-{
-	struct mbox_ctx *m = arg;
-	char *source = xasprintf("%s#%zu", m->path, index);
-	char *display = xasprintf("%s (message %zu)", m->path, index + 1);
-	int rc = import_one(m->c, msg, len, source, display, NULL, 0, 1);
-
-	free(source);
-	free(display);
 	return rc;
 }
 
@@ -223,7 +241,7 @@ static int import_path(struct import_ctx *c, const char *path)
 	if (use_folder(c, "INBOX") < 0)
 		return -1;
 	if (mbox_is(path))
-		return mbox_each(path, mbox_one, &m, c->cause);
+		return import_mbox(&m);
 	slash = strrchr(path, '/');
 	return import_file(c, path, slash ? slash + 1 : path, 0, 1);
 }

@@ -71,7 +71,7 @@ int cmd_import(struct cli_globals *g, int argc, char **argv)
 	int c, rc, tty = isatty(STDERR_FILENO);
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+f:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
 		if (c != 'f')
 			return cli_error("import: unknown or incomplete option \"%s\"", argv[optind - 1]),
 			       cli_usage("import");

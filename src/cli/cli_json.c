@@ -92,6 +92,7 @@ cJSON *cli_message_json(const struct message *m, int full)
 	cJSON_AddNumberToObject(o, "id", (double)m->id);
 	add_str(o, "account", m->account);
 	add_str(o, "folder", m->folder);
+	add_str(o, "source", m->source);
 	add_str(o, "message_id", m->message_id);
 	cJSON_AddNumberToObject(o, "thread_id", (double)m->thread_id);
 	add_str(from, "name", m->from_name);

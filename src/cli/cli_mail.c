@@ -155,7 +155,7 @@ static int parse_query(const char *cmd, int argc, char **argv, struct store_quer
 	int c, thread = 0;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+n:", list_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:", list_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ACCOUNT: q->account = optarg; break;
 		case OPT_FOLDER: q->folder = optarg; break;
@@ -285,7 +285,7 @@ int cmd_show(struct cli_globals *g, int argc, char **argv)
 	int c, headers = 0, raw = 0, id, rc;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == OPT_HEADERS)
 			headers = 1;
 		else if (c == OPT_RAW)

@@ -1,9 +1,478 @@
+/*
+ * ui: the terminal interface's main thread (DESIGN "Threads", STYLE 7).  It
+ * owns curses: set-up, the layout (pane bar, main area, status line, an
+ * optional overlay), the poll loop over the terminal, a self-pipe wake-up fd
+ * and SIGWINCH, and one redraw per loop turn (wnoutrefresh per window, one
+ * doupdate).  Signal handlers only set a flag and write to the pipe.
+ *
+ * Start-up: options, app_open, the log (a file, never the screen), curses,
+ * theme and keymap, a first frame, the local rescan and the inbox list, then
+ * the problems found on the way in the status line.  The terminal is
+ * restored (endwin) on every way out, exit() included.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "ui_internal.h"
+#include "va/app.h"
+#include "va/conf.h"
+#include "va/log.h"
+#include "va/paths.h"
 #include "va/ui.h"
+#include "va/util.h"
+
+enum { OVERLAY_MAX_COLS = 96, ESC_DELAY_MS = 25 };
+
+static const char too_small_text[] = "terminal too small (need 80x24)";
+
+static volatile sig_atomic_t got_winch, got_stop;
+static int wake_fd[2] = {-1, -1};
+static SCREEN *screen;
+
+static const int caught_signals[] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP};
+static struct sigaction saved_actions[VA_ARRAY_LEN(caught_signals)];
+
+/* Only async-signal-safe work: a flag and a byte down the pipe. */
+static void on_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	if (sig == SIGWINCH)
+		got_winch = 1;
+	else
+		got_stop = 1;
+	if (wake_fd[1] >= 0 && write(wake_fd[1], &c, 1) < 0) {
+		/* the pipe is full: a wake-up is already pending */
+	}
+	errno = saved;
+}
+
+static int signals_install(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	if (pipe2(wake_fd, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < VA_ARRAY_LEN(caught_signals); i++)
+		sigaction(caught_signals[i], &sa, &saved_actions[i]);
+	return 0;
+}
+
+static void signals_restore(void)
+{
+	size_t i;
+
+	for (i = 0; i < VA_ARRAY_LEN(caught_signals); i++)
+		sigaction(caught_signals[i], &saved_actions[i], NULL);
+	for (i = 0; i < 2; i++)
+		if (wake_fd[i] >= 0) {
+			close(wake_fd[i]);
+			wake_fd[i] = -1;
+		}
+}
+
+static void drain_wake(void)
+{
+	char buf[64];
+
+	while (read(wake_fd[0], buf, sizeof buf) > 0)
+		;
+}
+
+/* Runs at exit() too (xmalloc's out-of-memory path): never leave the
+ * terminal in curses mode. */
+static void curses_stop(void)
+{
+	if (!screen)
+		return;
+	endwin();
+	delscreen(screen);
+	screen = NULL;
+}
+
+static int curses_start(void)
+{
+	static int registered;
+
+	screen = newterm(NULL, stdout, stdin);
+	if (!screen)
+		return -1;
+	if (!registered++)
+		atexit(curses_stop);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(ESC_DELAY_MS);
+	curs_set(0);
+	return 0;
+}
+
+/* ---- layout ---- */
+
+static void win_free(WINDOW **w)
+{
+	if (*w)
+		delwin(*w);
+	*w = NULL;
+}
+
+static void overlay_windows(struct ui *ui)
+{
+	int h, w;
+
+	win_free(&ui->ov_body);
+	win_free(&ui->ov_frame);
+	if (!ui->overlay || ui->too_small)
+		return;
+	ui_overlay_size(&h, &w);
+	ui->ov_frame = newwin(h + 2, w + 2, (LINES - h - 2) / 2, (COLS - w - 2) / 2);
+	ui->ov_body = newwin(h, w, (LINES - h) / 2, (COLS - w) / 2);
+}
+
+void ui_overlay_size(int *height, int *width)
+{
+	*height = LINES - 6;
+	*width = COLS - 6 < OVERLAY_MAX_COLS ? COLS - 6 : OVERLAY_MAX_COLS;
+}
+
+/* (Re)create the windows for the terminal's size; none when it is too small. */
+static void layout(struct ui *ui)
+{
+	win_free(&ui->bar);
+	win_free(&ui->main);
+	win_free(&ui->status);
+	ui->too_small = COLS < UI_MIN_COLS || LINES < UI_MIN_LINES;
+	werase(stdscr);
+	wnoutrefresh(stdscr);
+	overlay_windows(ui);
+	if (ui->too_small)
+		return;
+	ui->bar = newwin(1, COLS, 0, 0);
+	ui->main = newwin(LINES - 2, COLS, 1, 0);
+	ui->status = newwin(1, COLS, LINES - 1, 0);
+}
+
+static void resize(struct ui *ui)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	layout(ui);
+}
+
+/* ---- panes on screen ---- */
+
+struct pane *ui_focus(struct ui *ui)
+{
+	if (ui->overlay)
+		return ui->overlay;
+	return ui->view[ui->tab] ? ui->view[ui->tab] : ui->tabs[ui->tab];
+}
+
+void ui_open_view(struct ui *ui, struct pane *p)
+{
+	pane_free(ui->view[ui->tab]);
+	ui->view[ui->tab] = p;
+}
+
+void ui_open_overlay(struct ui *ui, struct pane *p)
+{
+	pane_free(ui->overlay);
+	ui->overlay = p;
+	overlay_windows(ui);
+}
+
+int ui_close_top(struct ui *ui)
+{
+	if (ui->overlay) {
+		pane_free(ui->overlay);
+		ui->overlay = NULL;
+		overlay_windows(ui);
+		return 1;
+	}
+	if (ui->view[ui->tab]) {
+		pane_free(ui->view[ui->tab]);
+		ui->view[ui->tab] = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- drawing ---- */
+
+static void draw_overlay(struct ui *ui)
+{
+	char *title = pane_title(ui->overlay), *label, key[32];
+	int h, w, k = keymap_key_for(&ui->keymap, KM_HELP, CMD_CLOSE), lw;
+
+	werase(ui->ov_frame);
+	wattrset(ui->ov_frame, theme_attr(&ui->theme, ROLE_HELP_BORDER));
+	box(ui->ov_frame, 0, 0);
+	label = xasprintf(" %s \xc2\xb7 %s to close ", title,
+	                  k >= 0 ? key_to_name(k, key, sizeof key) : "Esc");
+	lw = (int)utf8_width(label);
+	if (lw > getmaxx(ui->ov_frame) - 4)
+		lw = getmaxx(ui->ov_frame) - 4;
+	ui_put(ui->ov_frame, 0, 2, label, lw, theme_attr(&ui->theme, ROLE_HELP_TITLE));
+	wnoutrefresh(ui->ov_frame);
+	getmaxyx(ui->ov_body, h, w);
+	pane_resize(ui->overlay, h, w);
+	pane_draw(ui->overlay, ui->ov_body);
+	wnoutrefresh(ui->ov_body);
+	free(label);
+	free(title);
+}
+
+static void draw(struct ui *ui, int full)
+{
+	struct pane *shown = ui->view[ui->tab] ? ui->view[ui->tab] : ui->tabs[ui->tab];
+
+	if (ui->too_small) {
+		werase(stdscr);
+		ui_put(stdscr, 0, 0, too_small_text, COLS, A_BOLD);
+		wnoutrefresh(stdscr);
+	} else {
+		bar_draw(ui, ui->bar);
+		wnoutrefresh(ui->bar);
+		pane_resize(shown, getmaxy(ui->main), getmaxx(ui->main));
+		pane_draw(shown, ui->main);
+		wnoutrefresh(ui->main);
+		status_draw(ui, ui->status);
+		wnoutrefresh(ui->status);
+		if (ui->overlay)
+			draw_overlay(ui);
+	}
+	if (full)
+		clearok(curscr, TRUE);
+	doupdate();
+}
+
+/* ---- input ---- */
+
+static int handle_key(struct ui *ui, int key)
+{
+	struct pane *p = ui_focus(ui);
+	enum cmd_id cmd = keymap_lookup(&ui->keymap, p ? p->ops->context : KM_GLOBAL, key);
+	char name[32], help[32];
+	int hk;
+
+	status_clear_info(ui);
+	if (cmd != CMD_NONE)
+		return command_run(ui, cmd) | UI_DRAW;
+	hk = keymap_key_for(&ui->keymap, KM_GLOBAL, CMD_HELP);
+	status_info(ui, "%s is not bound%s%s%s", key_to_name(key, name, sizeof name),
+	            hk >= 0 ? " (" : "", hk >= 0 ? key_to_name(hk, help, sizeof help) : "",
+	            hk >= 0 ? " for help)" : "");
+	return UI_DRAW;
+}
+
+/* Every key curses has buffered; stops at the first quit. */
+static int read_keys(struct ui *ui)
+{
+	wint_t wc;
+	int rc, key, flags = 0;
+
+	while (!(flags & UI_QUIT) && (rc = wget_wch(stdscr, &wc)) != ERR) {
+		if (rc == KEY_CODE_YES && wc == KEY_RESIZE) {
+			got_winch = 1;
+			continue;
+		}
+		if ((key = key_from_curses(rc, wc)) >= 0)
+			flags |= handle_key(ui, key);
+	}
+	return flags;
+}
+
+/* Wait, read, redraw once; returns when a command or a signal says quit. */
+static void loop(struct ui *ui)
+{
+	struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {-1, POLLIN, 0}};
+	int flags = UI_DRAW;
+
+	fds[1].fd = wake_fd[0];
+	for (;;) {
+		if (got_winch) {
+			got_winch = 0;
+			resize(ui);
+			flags |= UI_DRAW;
+		}
+		if ((flags & UI_QUIT) || got_stop)
+			return;
+		if (flags & UI_DRAW)
+			draw(ui, flags & UI_FULL);
+		flags = 0;
+		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+			return;
+		if (fds[1].revents & POLLIN)
+			drain_wake();
+		if (fds[0].revents & POLLIN)
+			flags |= read_keys(ui);
+		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			return; /* the terminal went away */
+	}
+}
+
+/* ---- start-up and teardown ---- */
+
+/* The global options (cli.c has checked them already). */
+static void parse_args(int argc, char **argv, struct app_opts *o)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"data-dir", required_argument, NULL, 'd'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+c:d:", opts, NULL)) != -1) {
+		if (c == 'c')
+			o->config_path = optarg;
+		else if (c == 'd')
+			o->data_dir = optarg;
+	}
+}
+
+/* Diagnostics go to a file (or syslog) while curses owns the screen. */
+static void open_log(struct ui *ui, struct errlist *errs)
+{
+	const char *where = conf_get(ui->app->conf, "general", "log");
+	enum log_level lv = log_level_parse(conf_get(ui->app->conf, "general", "log_level"));
+	char *dir = paths_state_dir(), *path = xasprintf("%s/va.log", dir), *cause = NULL;
+
+	if (where && !strcmp(where, "syslog"))
+		log_open(NULL, 1, lv);
+	else if (mkdir_p(dir, 0700, &cause) < 0 || log_open(path, 0, lv) < 0) {
+		errlist_add(errs, "cannot open the log \"%s\": %s", path, cause ? cause : strerror(errno));
+		log_open("/dev/null", 0, lv);
+	}
+	free(cause);
+	free(path);
+	free(dir);
+}
+
+static void startup_problems(struct ui *ui, struct errlist *errs)
+{
+	size_t i;
+
+	for (i = 0; i < conf_nerrors(ui->app->conf); i++)
+		errlist_add(errs, "%s", conf_error(ui->app->conf, i));
+	for (i = 0; i < ui->app->nerrors; i++)
+		errlist_add(errs, "%s", ui->app->errors[i]);
+}
+
+/* Rescan local mail and list the inbox (no network: Maildir only). */
+static void load_mail(struct ui *ui, struct errlist *errs)
+{
+	struct import_report r;
+	char *cause = NULL;
+	size_t i;
+
+	memset(&r, 0, sizeof r);
+	if (inbox_refresh_local(ui->app, &r, &cause) < 0)
+		errlist_add(errs, "cannot rescan local mail: %s", cause ? cause : "?");
+	for (i = 0; i < r.nfailures; i++)
+		errlist_add(errs, "cannot read message \"%s\": %s", r.failures[i].path,
+		            r.failures[i].reason);
+	import_report_release(&r);
+	free(cause);
+	pane_inbox_load(ui->tabs[TAB_INBOX]);
+}
+
+static void ui_release(struct ui *ui)
+{
+	size_t i;
+
+	pane_free(ui->overlay);
+	for (i = 0; i < TAB_COUNT; i++) {
+		pane_free(ui->view[i]);
+		pane_free(ui->tabs[i]);
+	}
+	win_free(&ui->ov_body);
+	win_free(&ui->ov_frame);
+	win_free(&ui->bar);
+	win_free(&ui->main);
+	win_free(&ui->status);
+	theme_release(&ui->theme);
+	keymap_release(&ui->keymap);
+	errlist_release(&ui->log);
+	free(ui->error);
+	free(ui->info);
+	app_close(ui->app);
+}
+
+/* Everything after curses is up: the first frame, the mail, the loop. */
+static void ui_run(struct ui *ui, struct errlist *errs, int64_t t0)
+{
+	const struct conf *c = ui->app->conf;
+
+	keymap_setup(&ui->keymap, conf_get(c, "ui", "keymap"), errs);
+	theme_setup(&ui->theme, conf_get(c, "ui", "theme"), errs);
+	ui->scope = ui->app->naccounts == 1 ? ui->app->accounts[0].name : "all accounts";
+	ui->folder = "INBOX";
+	ui->tabs[TAB_INBOX] = tab_pane_new(ui, TAB_INBOX);
+	layout(ui);
+	status_info(ui, "reading mail\xe2\x80\xa6");
+	draw(ui, 0);
+	load_mail(ui, errs);
+	status_clear_info(ui);
+	status_report(ui, errs);
+	log_info("ui: inbox of %zu messages drawn %lld ms after start", ui->total,
+	         (long long)(time_now_ms() - t0));
+	loop(ui);
+}
+
 int ui_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("va: the terminal interface is not built yet\n", stderr);
-	return 1;
+	struct app_opts o = {NULL, NULL};
+	struct errlist errs = {NULL, 0};
+	struct ui ui;
+	char *cause = NULL;
+	int64_t t0 = time_now_ms();
+
+	parse_args(argc, argv, &o);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("va: the terminal interface needs a terminal; see va --help for commands\n", stderr);
+		return 1;
+	}
+	memset(&ui, 0, sizeof ui);
+	if (app_open(&ui.app, &o, &cause) < 0) {
+		fprintf(stderr, "va: %s\n", cause ? cause : "cannot start");
+		free(cause);
+		return 1;
+	}
+	open_log(&ui, &errs);
+	startup_problems(&ui, &errs);
+	if (signals_install() < 0 || curses_start() < 0) {
+		signals_restore();
+		fprintf(stderr, "va: cannot start the terminal interface (is TERM set?)\n");
+		errlist_release(&errs);
+		ui_release(&ui);
+		return 1;
+	}
+	ui_run(&ui, &errs, t0);
+	ui_release(&ui);
+	curses_stop();
+	signals_restore();
+	errlist_release(&errs);
+	log_close();
+	return 0;
 }

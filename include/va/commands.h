@@ -1,0 +1,55 @@
+/*
+ * commands: the one list of named commands (STYLE 13).  Keymaps bind keys to
+ * these names, the help overlay lists them, and later the `:` prompt and the
+ * CLI read the same table.  A new command is one X() line here plus, when it
+ * is not handled by a pane, one row in src/ui/command.c.
+ *
+ * X(ID, "name", "one-line description"): the ID becomes CMD_ID.
+ */
+#ifndef VA_COMMANDS_H
+#define VA_COMMANDS_H
+
+#include <stddef.h>
+
+#define VA_COMMANDS(X)                                                                     \
+	X(QUIT, "quit", "quit va")                                                             \
+	X(HELP, "help", "show the keys of the active keymap and every command")                \
+	X(CLOSE, "close", "close the overlay or message and go back")                          \
+	X(NEXT, "next", "move to the next line")                                               \
+	X(PREV, "prev", "move to the previous line")                                           \
+	X(PAGE_DOWN, "page-down", "move one page down")                                        \
+	X(PAGE_UP, "page-up", "move one page up")                                              \
+	X(HALF_DOWN, "half-page-down", "move half a page down")                                \
+	X(HALF_UP, "half-page-up", "move half a page up")                                      \
+	X(TOP, "top", "go to the first line")                                                  \
+	X(BOTTOM, "bottom", "go to the last line")                                             \
+	X(OPEN, "open", "open the selected message")                                           \
+	X(PANE_NEXT, "pane-next", "switch to the next pane (Inbox, Rules, ...)")               \
+	X(PANE_PREV, "pane-prev", "switch to the previous pane")                               \
+	X(SEARCH, "search", "search messages (not built yet)")                                 \
+	X(MESSAGES, "messages", "list the start-up warnings and errors")                       \
+	X(REDRAW, "redraw", "redraw the whole screen")
+
+enum cmd_id {
+#define VA_CMD_ENUM(id, name, doc) CMD_##id,
+	VA_COMMANDS(VA_CMD_ENUM)
+#undef VA_CMD_ENUM
+	CMD_COUNT,
+	CMD_NONE = -1
+};
+
+struct command_def {
+	enum cmd_id id;
+	const char *name;
+	const char *doc;
+};
+
+/* The table, in the order above (command_table[i].id == i). */
+extern const struct command_def command_table[CMD_COUNT];
+
+/* The command called `name`, or CMD_NONE. */
+enum cmd_id command_find(const char *name);
+/* The name of a command ("quit"); "?" for an id out of range. */
+const char *command_name(enum cmd_id id);
+
+#endif

@@ -1,0 +1,200 @@
+#!/bin/sh
+# tests/tui/run.sh: drive the real va binary in a private tmux server and check
+# what it draws.  Prints TAP ("ok N - ...", "not ok N - ...", then "1..N").
+#
+#   VA=./va tests/tui/run.sh          (VA defaults to ./va; build-san/va works)
+#
+# Each run gets fresh XDG_CONFIG_HOME/XDG_DATA_HOME/XDG_STATE_HOME directories,
+# so va starts on the shipped demo mailbox.  Only this script's own tmux
+# server (-L va-test-PID) is ever killed.
+set -u
+
+VA=${VA:-./va}
+case $VA in /*) ;; *) VA=$(pwd)/$VA ;; esac
+SOCK=va-test-$$
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/va-tui.XXXXXX")
+N=0
+FAILED=0
+
+cleanup() {
+	tmux -L "$SOCK" kill-server 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ok() {
+	N=$((N + 1))
+	echo "ok $N - $1"
+}
+not_ok() {
+	N=$((N + 1))
+	FAILED=$((FAILED + 1))
+	echo "not ok $N - $1"
+	[ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/# /'
+	return 0
+}
+# check DESC COMMAND...: one TAP line from a command's status.
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc" "$(screen)"; fi
+}
+
+tm() { tmux -L "$SOCK" "$@"; }
+screen() { tm capture-pane -p -t va 2>/dev/null; }
+keys() {
+	tm send-keys -t va "$@"
+	sleep 0.3
+}
+
+# wait_for PATTERN [TENTHS]: until the screen matches (extended regex).
+wait_for() {
+	i=0
+	while [ "$i" -lt "${2:-50}" ]; do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+shows() { screen | grep -Eq -- "$1"; }
+lacks() { ! screen | grep -Eq -- "$1"; }
+
+# start NAME [ENV=VALUE...]: va in a new 100x30 session; exit status to $TMP/NAME.rc.
+start() {
+	name=$1
+	shift
+	rm -f "$TMP/$name.rc"
+	mkdir -p "$TMP/$name/config/va" "$TMP/$name/data" "$TMP/$name/state"
+	tm new-session -d -s va -x 100 -y 30 \
+		"env XDG_CONFIG_HOME='$TMP/$name/config' XDG_DATA_HOME='$TMP/$name/data' \
+		XDG_STATE_HOME='$TMP/$name/state' TERM=screen-256color $* '$VA' 2>'$TMP/$name.err'; \
+		echo \$? >'$TMP/$name.rc'"
+}
+
+# exited NAME: va has ended with status 0 and nothing on stderr (sanitizers).
+exited() {
+	i=0
+	while [ ! -s "$TMP/$1.rc" ] && [ "$i" -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(cat "$TMP/$1.rc" 2>/dev/null)" = 0 ] && [ ! -s "$TMP/$1.err" ]
+}
+
+# Rows of the main area (between the bar and the status line) that are not blank.
+rows() { screen | sed -n '2,29p' | grep -c '[^ ]'; }
+
+# The subject of the first inbox row at 100 columns (flags 3, date 10, sender 20, gaps).
+first_subject() {
+	screen | sed -n 2p | cut -c37- | sed 's/\[[a-z]* [0-9]*%\]$//; s/ *$//; s/…$//' | cut -c1-24
+}
+
+now_ms() { date +%s%3N; }
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "1..0 # SKIP tmux is not installed"
+	exit 0
+fi
+if [ ! -x "$VA" ]; then
+	echo "1..0 # SKIP no binary at $VA (build it first)"
+	exit 0
+fi
+
+# ---- the demo inbox, default theme ----
+t0=$(now_ms)
+start main
+check "the inbox is drawn with a status line" wait_for '[0-9]+ messages? · [0-9]+ unread' 100
+echo "# first inbox draw after $(($(now_ms) - t0)) ms (tmux start to screen)"
+check "the pane bar names every pane" shows 'Inbox +Rules +Templates +Jobs +Analysis +Audit'
+check "at least 10 message rows" test "$(rows)" -ge 10
+check "no error in the status line on the demo mailbox" lacks 'cannot|unknown|\+[0-9]+ more'
+check "the default theme uses colours" sh -c "tmux -L '$SOCK' capture-pane -e -p -t va | grep -q '\\[[0-9;]*4[0-7]m'"
+
+subject=$(first_subject)
+keys Enter
+check "Enter opens the message (its subject \"$subject\" is shown)" \
+	wait_for "^Subject: +.*$(printf '%s' "$subject" | sed 's/[][\.*^$+?(){}|/]/\\&/g')" 20
+check "the message view shows its headers" shows '^From: +'
+keys j j C-d
+check "the message view scrolls without leaving" lacks '^ *Inbox .*INBOX'
+keys q
+check "q goes back to the inbox" wait_for 'INBOX · ' 20
+keys j j k
+check "moving in the list keeps the inbox drawn" shows '[0-9]+ messages? · '
+
+keys '?'
+check "? opens the help overlay listing quit" wait_for 'quit +quit va' 20
+check "help lists the open command" shows 'open +open the selected message'
+keys q
+check "q closes the help overlay, not va" wait_for '[0-9]+ messages? · ' 20
+check "help is gone after closing" lacks 'Keys in global'
+
+keys Tab
+check "Tab switches to Rules, which says it is not built yet" wait_for 'Rules: not built yet' 20
+keys BTab
+check "BTab comes back to the inbox" wait_for 'INBOX · ' 20
+
+tm resize-window -t va -x 80 -y 24
+sleep 0.5
+check "at 80x24 the inbox is still drawn" wait_for '[0-9]+ messages? · ' 20
+check "at 80x24 there is no too-small notice" lacks 'terminal too small'
+tm resize-window -t va -x 60 -y 20
+check "at 60x20 the too-small notice is shown" wait_for 'terminal too small \(need 80x24\)' 20
+tm resize-window -t va -x 100 -y 30
+check "back at 100x30 the inbox returns" wait_for '[0-9]+ messages? · ' 20
+check "va is still running after the resizes" test ! -e "$TMP/main.rc"
+
+keys q
+check "q in the inbox quits with status 0 and a clean stderr" exited main
+
+# ---- NO_COLOR ----
+start nocolor NO_COLOR=1
+check "with NO_COLOR=1 the inbox is drawn" wait_for '[0-9]+ messages? · [0-9]+ unread' 100
+check "with NO_COLOR=1 no colour is used" \
+	sh -c "! tmux -L '$SOCK' capture-pane -e -p -t va | grep -q '\\[[0-9;]*[34][0-7]m'"
+keys Enter
+check "with NO_COLOR=1 a message opens" wait_for '^Subject: ' 20
+keys q q
+check "with NO_COLOR=1 va exits with status 0" exited nocolor
+
+# ---- a terminal without colours, and C-c ----
+start vt100 TERM=vt100
+check "on a terminal without colours (TERM=vt100) the inbox is drawn" \
+	wait_for '[0-9]+ messages? · [0-9]+ unread' 100
+check "on a terminal without colours no colour is used" \
+	sh -c "! tmux -L '$SOCK' capture-pane -e -p -t va | grep -q '\\[[0-9;]*[34][0-7]m'"
+keys C-c
+check "C-c ends va cleanly with status 0" exited vt100
+
+# ---- emacs keymap and light theme from va.conf ----
+mkdir -p "$TMP/emacs/config/va"
+printf '[ui]\nkeymap = emacs\ntheme = light\n' >"$TMP/emacs/config/va/va.conf"
+start emacs
+check "emacs keymap and light theme load without errors" wait_for '[0-9]+ messages? · [0-9]+ unread$' 100
+keys C-n C-n Enter
+check "emacs keys: C-n and Enter open a message" wait_for '^Subject: ' 20
+keys C-g
+check "emacs keys: C-g closes it" wait_for 'INBOX · ' 20
+keys q
+check "emacs session exits with status 0" exited emacs
+
+# ---- a broken keymap is reported with FILE:LINE and is not fatal ----
+mkdir -p "$TMP/bad/config/va"
+printf 'bind global x quit\nbind global y quiet\nbind nowhere z quit\n' >"$TMP/bad.keys"
+printf '[ui]\nkeymap = %s\ntheme = nosuchtheme\n' "$TMP/bad.keys" >"$TMP/bad/config/va/va.conf"
+start bad
+check "a bad keymap line is reported in the status line as FILE:LINE" \
+	wait_for 'bad\.keys:2: unknown' 100
+check "the other problems are counted in the status line" shows '\(\+2 more: M\) *$'
+keys M
+check "M lists every start-up problem in full" \
+	wait_for 'bad\.keys:2: unknown command "quiet" \(did you mean "quit"\?\)' 20
+check "M lists the unknown context" shows 'bad\.keys:3: unknown context "nowhere"'
+check "an unknown theme is reported" shows 'cannot find theme "nosuchtheme"'
+keys Esc x
+check "the good line of a bad keymap still works (x quits)" exited bad
+
+echo "1..$N"
+[ "$FAILED" -eq 0 ]

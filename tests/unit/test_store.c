@@ -1,0 +1,298 @@
+/* test_store: schema, migrations, refusals, message storage, threads, queries. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "va/store.h"
+#include "va/util.h"
+
+struct fx {
+	char         dir[64];
+	char        *path;
+	struct store *st;
+	int64_t      account, folder;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof(*f));
+	char *cause = NULL;
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/va-test-store-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	f->path = xasprintf("%s/va.db", f->dir);
+	f->st = store_open(f->path, &cause);
+	assert_non_null(f->st);
+	f->account = store_account_ensure(f->st, "work", "imap", "sam@example.com", &cause);
+	f->folder = store_folder_ensure(f->st, f->account, "INBOX", &cause);
+	assert_true(f->account > 0 && f->folder > 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char *cmd = xasprintf("rm -rf '%s'", f->dir);
+
+	store_close(f->st);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", f->dir);
+	free(cmd);
+	free(f->path);
+	free(f);
+	return 0;
+}
+
+static int64_t add(struct fx *f, const char *source, const char *msgid, const char *irt,
+                   const char *refs, const char *subject, int64_t date, int *existed)
+{
+	struct message m;
+	struct attachment a = {"report.pdf", "application/pdf", 1234, NULL, 2};
+	char *cause = NULL;
+	int64_t id;
+
+	message_init(&m);
+	m.account_id = f->account;
+	m.folder_id = f->folder;
+	m.source = xstrdup(source);
+	m.message_id = xstrdup(msgid);
+	m.in_reply_to = xstrdup(irt);
+	m.references = xstrdup(refs);
+	m.subject = xstrdup(subject);
+	m.from_name = xstrdup("Alice Example");
+	m.from_addr = xstrdup("alice@example.org");
+	m.to = xstrdup("Sam <sam@example.com>");
+	m.body = xstrdup("Please find the quarterly numbers attached. Café menu follows.");
+	m.date = date;
+	m.hash = xstrdup("00ff");
+	message_problem(&m, "unknown charset \"x-foo\" in part 2");
+	message_add_attachment(&m, &a);
+	id = store_message_add(f->st, &m, NULL, "raw bytes", 9, existed, &cause);
+	assert_true(id > 0);
+	assert_null(cause);
+	message_release(&m);
+	return id;
+}
+
+static void test_schema(void **state)
+{
+	struct fx *f = *state;
+	struct stat sb;
+
+	assert_int_equal(store_schema_version(f->st), store_schema_latest());
+	assert_int_equal(stat(f->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+}
+
+static void test_add_get_roundtrip(void **state)
+{
+	struct fx *f = *state;
+	struct message m;
+	char *cause = NULL, *raw;
+	size_t len = 0;
+	int existed = -1;
+	int64_t id = add(f, "1", "a@x", NULL, NULL, "Quarterly numbers", 1700000000, &existed);
+
+	assert_int_equal(existed, 0);
+	message_init(&m);
+	assert_int_equal(store_message_get(f->st, id, &m, &cause), 0);
+	assert_string_equal(m.subject, "Quarterly numbers");
+	assert_string_equal(m.account, "work");
+	assert_string_equal(m.folder, "INBOX");
+	assert_string_equal(m.from_addr, "alice@example.org");
+	assert_int_equal(m.date, 1700000000);
+	assert_int_equal(m.natt, 1);
+	assert_string_equal(m.att[0].filename, "report.pdf");
+	assert_int_equal(m.att[0].size, 1234);
+	assert_int_equal(m.nproblems, 1);
+	assert_string_equal(m.problems[0], "unknown charset \"x-foo\" in part 2");
+	assert_int_equal(m.thread_id, id);
+	assert_int_equal(m.confidence, -1);
+	message_release(&m);
+	raw = store_message_raw(f->st, id, &len, &cause);
+	assert_int_equal(len, 9);
+	assert_memory_equal(raw, "raw bytes", 9);
+	free(raw);
+	assert_int_equal(store_message_get(f->st, id + 100, &m, &cause), 1);
+}
+
+static void test_duplicate_source(void **state)
+{
+	struct fx *f = *state;
+	int existed = 0;
+	int64_t a = add(f, "same", "d@x", NULL, NULL, "One", 1, &existed);
+	int64_t b = add(f, "same", "d@x", NULL, NULL, "One again", 2, &existed);
+	struct store_query q = {0};
+	int64_t count = 0;
+
+	assert_int_equal(a, b);
+	assert_int_equal(existed, 1);
+	assert_int_equal(store_message_count(f->st, &q, &count, NULL), 0);
+	assert_int_equal(count, 1);
+}
+
+static void test_threads_in_and_out_of_order(void **state)
+{
+	struct fx *f = *state;
+	/* the grandchild and child arrive before the root */
+	int64_t c2 = add(f, "3", "c2@x", "c1@x", "root@x c1@x", "Re: Re: Plan", 3, NULL);
+	int64_t c1 = add(f, "2", "c1@x", "root@x", "root@x", "Re: Plan", 2, NULL);
+	int64_t root = add(f, "1", "root@x", NULL, NULL, "Plan", 1, NULL);
+	int64_t other = add(f, "4", "other@x", NULL, NULL, "Unrelated", 4, NULL);
+	struct store_query q = {0};
+	struct message *msgs, m;
+	size_t n, i;
+
+	(void)c1;
+	(void)root;
+	message_init(&m);
+	assert_int_equal(store_message_get(f->st, c2, &m, NULL), 0);
+	/* all three share one thread id, whatever arrived first */
+	q.thread_id = m.thread_id;
+	message_release(&m);
+	assert_int_equal(store_message_list(f->st, &q, &msgs, &n, NULL), 0);
+	assert_int_equal(n, 3);
+	for (i = 0; i < n; i++)
+		assert_int_not_equal(msgs[i].id, other);
+	store_messages_free(msgs, n);
+}
+
+static void test_list_filters_and_order(void **state)
+{
+	struct fx *f = *state;
+	struct store_query q = {0};
+	struct message *msgs;
+	size_t n;
+	char *cause = NULL;
+	int64_t old = add(f, "1", "1@x", NULL, NULL, "Old", 100, NULL);
+	int64_t mid = add(f, "2", "2@x", NULL, NULL, "Mid", 200, NULL);
+	int64_t new_ = add(f, "3", "3@x", NULL, NULL, "New", 300, NULL);
+
+	assert_int_equal(store_message_set_flags(f->st, mid, MSG_SEEN | MSG_FLAGGED, &cause), 0);
+	assert_int_equal(store_message_list(f->st, &q, &msgs, &n, &cause), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(msgs[0].id, new_);
+	assert_int_equal(msgs[2].id, old);
+	assert_int_equal(msgs[0].attach_count, 1);
+	store_messages_free(msgs, n);
+	q.unread = 1;
+	assert_int_equal(store_message_list(f->st, &q, &msgs, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	store_messages_free(msgs, n);
+	q.unread = 0;
+	q.flagged = 1;
+	assert_int_equal(store_message_list(f->st, &q, &msgs, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(msgs[0].id, mid);
+	store_messages_free(msgs, n);
+	q.flagged = 0;
+	q.limit = 1;
+	q.offset = 1;
+	assert_int_equal(store_message_list(f->st, &q, &msgs, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(msgs[0].id, mid);
+	store_messages_free(msgs, n);
+	q.limit = 0;
+	q.offset = 0;
+	q.folder = "Archive";
+	assert_int_equal(store_message_list(f->st, &q, &msgs, &n, &cause), 0);
+	assert_int_equal(n, 0);
+	store_messages_free(msgs, n);
+	q.folder = NULL;
+	q.from = "ALICE@";
+	assert_int_equal(store_message_list(f->st, &q, &msgs, &n, &cause), 0);
+	assert_int_equal(n, 3);
+	store_messages_free(msgs, n);
+}
+
+static void test_delete_cascades(void **state)
+{
+	struct fx *f = *state;
+	struct store_query q = {0};
+	int64_t count = -1;
+	int64_t id = add(f, "1", "1@x", NULL, NULL, "Numbers", 1, NULL);
+
+	assert_int_equal(store_message_delete(f->st, id, NULL), 0);
+	q.search = "quarterly";
+	assert_int_equal(store_message_count(f->st, &q, &count, NULL), 0);
+	assert_int_equal(count, 0);
+	assert_null(store_message_raw(f->st, id, &(size_t){0}, NULL));
+}
+
+static void test_not_sqlite_refused(void **state)
+{
+	char dir[] = "/tmp/va-test-bad-XXXXXX", *path, *cause = NULL, *back;
+	size_t len;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/va.db", dir);
+	assert_int_equal(file_write_atomic(path, "this is not a database\n", 23, 0600, NULL), 0);
+	assert_null(store_open(path, &cause));
+	assert_non_null(strstr(cause, "is not a SQLite database"));
+	back = file_read(path, &len, NULL);
+	assert_int_equal(len, 23); /* untouched */
+	free(back);
+	free(cause);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
+static void test_newer_schema_refused(void **state)
+{
+	struct fx *f = *state;
+	char *cause = NULL;
+	struct store *st;
+
+	assert_int_equal(store_kv_set(f->st, "probe", "1", NULL), 0);
+	store_close(f->st);
+	{
+		sqlite3 *db;
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+	st = store_open(f->path, &cause);
+	assert_null(st);
+	assert_non_null(strstr(cause, "schema version 999"));
+	free(cause);
+	f->st = NULL;
+}
+
+static void test_kv(void **state)
+{
+	struct fx *f = *state;
+	char *v;
+
+	assert_int_equal(store_kv_set(f->st, "k", "v1", NULL), 0);
+	assert_int_equal(store_kv_set(f->st, "k", "v2", NULL), 0);
+	v = store_kv_get(f->st, "k");
+	assert_string_equal(v, "v2");
+	free(v);
+	assert_null(store_kv_get(f->st, "missing"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_add_get_roundtrip, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_duplicate_source, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_threads_in_and_out_of_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_list_filters_and_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_delete_cascades, setup, teardown),
+	    cmocka_unit_test(test_not_sqlite_refused),
+	    cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_kv, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
