@@ -11,25 +11,26 @@
 
 #include <stddef.h>
 
-#define VA_COMMANDS(X)                                                                     \
-	X(QUIT, "quit", "quit va")                                                             \
-	X(HELP, "help", "show the keys of the active keymap and every command")                \
-	X(CLOSE, "close", "close the overlay or message and go back")                          \
-	X(NEXT, "next", "move to the next line")                                               \
-	X(PREV, "prev", "move to the previous line")                                           \
-	X(PAGE_DOWN, "page-down", "move one page down")                                        \
-	X(PAGE_UP, "page-up", "move one page up")                                              \
-	X(HALF_DOWN, "half-page-down", "move half a page down")                                \
-	X(HALF_UP, "half-page-up", "move half a page up")                                      \
-	X(TOP, "top", "go to the first line")                                                  \
-	X(BOTTOM, "bottom", "go to the last line")                                             \
-	X(OPEN, "open", "open the selected message")                                           \
-	X(PANE_NEXT, "pane-next", "switch to the next pane (Inbox, Rules, ...)")               \
-	X(PANE_PREV, "pane-prev", "switch to the previous pane")                               \
-	X(SEARCH, "search", "search messages (not built yet)")                                 \
-	X(MESSAGES, "messages", "list the start-up warnings and errors")                       \
+#define VA_COMMANDS(X)                                                                             \
+	X(QUIT, "quit", "quit va")                                                                 \
+	X(HELP, "help", "show the keys of the active keymap and every command")                    \
+	X(CLOSE, "close", "close the overlay or message and go back")                              \
+	X(NEXT, "next", "move to the next line")                                                   \
+	X(PREV, "prev", "move to the previous line")                                               \
+	X(PAGE_DOWN, "page-down", "move one page down")                                            \
+	X(PAGE_UP, "page-up", "move one page up")                                                  \
+	X(HALF_DOWN, "half-page-down", "move half a page down")                                    \
+	X(HALF_UP, "half-page-up", "move half a page up")                                          \
+	X(TOP, "top", "go to the first line")                                                      \
+	X(BOTTOM, "bottom", "go to the last line")                                                 \
+	X(OPEN, "open", "open the selected message")                                               \
+	X(PANE_NEXT, "pane-next", "switch to the next pane (Inbox, Rules, ...)")                   \
+	X(PANE_PREV, "pane-prev", "switch to the previous pane")                                   \
+	X(SEARCH, "search", "search messages (not built yet)")                                     \
+	X(MESSAGES, "messages", "list the start-up warnings and errors")                           \
 	X(REDRAW, "redraw", "redraw the whole screen")
 
+/* clang-format off */
 enum cmd_id {
 #define VA_CMD_ENUM(id, name, doc) CMD_##id,
 	VA_COMMANDS(VA_CMD_ENUM)
@@ -37,6 +38,7 @@ enum cmd_id {
 	CMD_COUNT,
 	CMD_NONE = -1
 };
+/* clang-format on */
 
 struct command_def {
 	enum cmd_id id;

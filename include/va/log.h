@@ -7,7 +7,8 @@
 
 enum log_level { LV_ERROR, LV_WARN, LV_INFO, LV_DEBUG };
 
-/* Open the log: path NULL means stderr; use_syslog sends to syslog instead. */
+/* Open the log: path NULL means stderr; use_syslog sends to syslog instead.
+ * Calling it again replaces the previous sink. */
 int  log_open(const char *path, int use_syslog, enum log_level level);
 void log_close(void);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

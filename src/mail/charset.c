@@ -21,10 +21,10 @@
 
 /* How a charset name is decoded. */
 enum cs_kind {
-	CSK_ASCII,   /* undeclared or us-ascii: UTF-8 if valid, else Windows-1252 */
-	CSK_UTF8,    /* UTF-8; invalid bytes become U+FFFD */
-	CSK_1252,    /* Windows-1252 (and ISO-8859-1, which mail means by it) */
-	CSK_ICONV,   /* iconv under the name in `iconv_name` */
+	CSK_ASCII, /* undeclared or us-ascii: UTF-8 if valid, else Windows-1252 */
+	CSK_UTF8,  /* UTF-8; invalid bytes become U+FFFD */
+	CSK_1252,  /* Windows-1252 (and ISO-8859-1, which mail means by it) */
+	CSK_ICONV, /* iconv under the name in `iconv_name` */
 	CSK_UNKNOWN,
 };
 
@@ -35,60 +35,59 @@ static const struct {
 	enum cs_kind kind;
 	const char *iconv_name;
 } aliases[] = {
-	{"", CSK_ASCII, NULL},
-	{"ansi_x3.4-1968", CSK_ASCII, NULL},
-	{"ascii", CSK_ASCII, NULL},
-	{"us-ascii", CSK_ASCII, NULL},
-	{"us_ascii", CSK_ASCII, NULL},
-	{"utf-8", CSK_UTF8, NULL},
-	{"utf8", CSK_UTF8, NULL},
-	{"x-unicode-2-0-utf-8", CSK_UTF8, NULL},
-	{"cp1252", CSK_1252, NULL},
-	{"iso-8859-1", CSK_1252, NULL},
-	{"iso8859-1", CSK_1252, NULL},
-	{"iso_8859-1", CSK_1252, NULL},
-	{"latin1", CSK_1252, NULL},
-	{"latin-1", CSK_1252, NULL},
-	{"l1", CSK_1252, NULL},
-	{"windows-1252", CSK_1252, NULL},
-	{"x-cp1252", CSK_1252, NULL},
-	{"big5", CSK_ICONV, "CP950"},
-	{"x-x-big5", CSK_ICONV, "CP950"},
-	{"chinese", CSK_ICONV, "GB18030"},
-	{"chinesebig5", CSK_ICONV, "CP950"},
-	{"euc-cn", CSK_ICONV, "GB18030"},
-	{"euc-kr", CSK_ICONV, "CP949"},
-	{"gb2312", CSK_ICONV, "GB18030"},
-	{"gb2312_charset", CSK_ICONV, "GB18030"},
-	{"gb_2312-80", CSK_ICONV, "GB18030"},
-	{"gbk", CSK_ICONV, "GB18030"},
-	{"iso-8859-8-i", CSK_ICONV, "ISO-8859-8"},
-	{"ks_c_5601", CSK_ICONV, "CP949"},
-	{"ks_c_5601-1987", CSK_ICONV, "CP949"},
-	{"ksc5601", CSK_ICONV, "CP949"},
-	{"mac", CSK_ICONV, "MACINTOSH"},
-	{"ms_kanji", CSK_ICONV, "CP932"},
-	{"shift-jis", CSK_ICONV, "CP932"},
-	{"shift_jis", CSK_ICONV, "CP932"},
-	{"sjis", CSK_ICONV, "CP932"},
-	{"tis-620", CSK_ICONV, "CP874"},
-	{"unicode-1-1-utf-7", CSK_ICONV, "UTF-7"},
-	{"utf-7", CSK_ICONV, "UTF-7"},
-	{"windows-874", CSK_ICONV, "CP874"},
-	{"x-gbk", CSK_ICONV, "GB18030"},
-	{"x-mac-roman", CSK_ICONV, "MACINTOSH"},
-	{"x-sjis", CSK_ICONV, "CP932"},
-	{"x-shift_jis", CSK_ICONV, "CP932"},
-	{"x-unknown", CSK_UNKNOWN, NULL},
-	{"x-user-defined", CSK_UNKNOWN, NULL},
+    {"", CSK_ASCII, NULL},
+    {"ansi_x3.4-1968", CSK_ASCII, NULL},
+    {"ascii", CSK_ASCII, NULL},
+    {"us-ascii", CSK_ASCII, NULL},
+    {"us_ascii", CSK_ASCII, NULL},
+    {"utf-8", CSK_UTF8, NULL},
+    {"utf8", CSK_UTF8, NULL},
+    {"x-unicode-2-0-utf-8", CSK_UTF8, NULL},
+    {"cp1252", CSK_1252, NULL},
+    {"iso-8859-1", CSK_1252, NULL},
+    {"iso8859-1", CSK_1252, NULL},
+    {"iso_8859-1", CSK_1252, NULL},
+    {"latin1", CSK_1252, NULL},
+    {"latin-1", CSK_1252, NULL},
+    {"l1", CSK_1252, NULL},
+    {"windows-1252", CSK_1252, NULL},
+    {"x-cp1252", CSK_1252, NULL},
+    {"big5", CSK_ICONV, "CP950"},
+    {"x-x-big5", CSK_ICONV, "CP950"},
+    {"chinese", CSK_ICONV, "GB18030"},
+    {"chinesebig5", CSK_ICONV, "CP950"},
+    {"euc-cn", CSK_ICONV, "GB18030"},
+    {"euc-kr", CSK_ICONV, "CP949"},
+    {"gb2312", CSK_ICONV, "GB18030"},
+    {"gb2312_charset", CSK_ICONV, "GB18030"},
+    {"gb_2312-80", CSK_ICONV, "GB18030"},
+    {"gbk", CSK_ICONV, "GB18030"},
+    {"iso-8859-8-i", CSK_ICONV, "ISO-8859-8"},
+    {"ks_c_5601", CSK_ICONV, "CP949"},
+    {"ks_c_5601-1987", CSK_ICONV, "CP949"},
+    {"ksc5601", CSK_ICONV, "CP949"},
+    {"mac", CSK_ICONV, "MACINTOSH"},
+    {"ms_kanji", CSK_ICONV, "CP932"},
+    {"shift-jis", CSK_ICONV, "CP932"},
+    {"shift_jis", CSK_ICONV, "CP932"},
+    {"sjis", CSK_ICONV, "CP932"},
+    {"tis-620", CSK_ICONV, "CP874"},
+    {"unicode-1-1-utf-7", CSK_ICONV, "UTF-7"},
+    {"utf-7", CSK_ICONV, "UTF-7"},
+    {"windows-874", CSK_ICONV, "CP874"},
+    {"x-gbk", CSK_ICONV, "GB18030"},
+    {"x-mac-roman", CSK_ICONV, "MACINTOSH"},
+    {"x-sjis", CSK_ICONV, "CP932"},
+    {"x-shift_jis", CSK_ICONV, "CP932"},
+    {"x-unknown", CSK_UNKNOWN, NULL},
+    {"x-user-defined", CSK_UNKNOWN, NULL},
 };
 
 /* Windows-1252 0x80-0x9F; the five unassigned bytes map to themselves. */
 static const unsigned short cp1252_high[32] = {
-	0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
-	0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
 };
 
 unsigned cp1252_codepoint(unsigned char c)
@@ -231,7 +230,7 @@ static int charset_normalize(const char *name, char *buf, size_t size)
 		char c = *name;
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("-_.:+()", c)))
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("-_.:+", c)))
 			return 0;
 		if (n + 1 >= size)
 			return 0;
@@ -389,15 +388,13 @@ char *charset_convert(const char *data, size_t len, const char *charset, enum cs
 		if (!is_utf8(data, len))
 			*res = CS_INVALID;
 		return sanitize(data, len);
-	case CSK_1252:
-		return cp1252_convert(data, len);
+	case CSK_1252: return cp1252_convert(data, len);
 	case CSK_ICONV:
 		s = iconv_convert(data, len, name, res);
 		if (s)
 			return s;
 		break;
-	case CSK_UNKNOWN:
-		break;
+	case CSK_UNKNOWN: break;
 	}
 	s = utf8_or_1252(data, len, &fallback);
 	*res = CS_UNKNOWN;
@@ -520,7 +517,7 @@ unsigned qp_decode(const char *s, size_t len, struct strbuf *out, int header)
 			out->buf[out->len++] = header && c == '_' ? ' ' : (char)c;
 			i++;
 		} else if (i + 2 < len && (hi = hex_value((unsigned char)s[i + 1])) >= 0 &&
-			   (lo = hex_value((unsigned char)s[i + 2])) >= 0) {
+		           (lo = hex_value((unsigned char)s[i + 2])) >= 0) {
 			out->buf[out->len++] = (char)(hi << 4 | lo);
 			i += 3;
 		} else if ((brk = qp_soft_break(s + i, len - i)) > 0) {
@@ -543,7 +540,7 @@ struct eword {
 	char enc;                  /* 'B' or 'Q' */
 	const char *text;
 	size_t tlen;
-	size_t total;              /* bytes from "=?" to "?=" inclusive */
+	size_t total; /* bytes from "=?" to "?=" inclusive */
 };
 
 static int eword_charset_char(unsigned char c)

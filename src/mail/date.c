@@ -19,21 +19,21 @@
 #define NUMS_MAX 4
 
 struct date {
-	int year, mon, day;     /* year -1, mon and day 0: not seen */
+	int year, mon, day; /* year -1, mon and day 0: not seen */
 	int year_digits;
 	int hour, min, sec;
 	int have_time;
-	int zone;               /* minutes east of UTC */
+	int zone; /* minutes east of UTC */
 	int have_zone;
 	int pm, am;
-	long nums[NUMS_MAX];    /* bare numbers, in order: day and year */
+	long nums[NUMS_MAX]; /* bare numbers, in order: day and year */
 	int digits[NUMS_MAX];
 	int nnums;
 };
 
 static const char *const months[12] = {
-	"january", "february", "march", "april", "may", "june", "july",
-	"august", "september", "october", "november", "december",
+    "january", "february", "march",     "april",   "may",      "june",
+    "july",    "august",   "september", "october", "november", "december",
 };
 
 /* Zone abbreviations seen in mail, in minutes east of UTC. */
@@ -41,16 +41,13 @@ static const struct {
 	const char *name;
 	int minutes;
 } zones[] = {
-	{"ut", 0}, {"utc", 0}, {"gmt", 0}, {"z", 0}, {"wet", 0},
-	{"est", -300}, {"edt", -240}, {"cst", -360}, {"cdt", -300},
-	{"mst", -420}, {"mdt", -360}, {"pst", -480}, {"pdt", -420},
-	{"ast", -240}, {"adt", -180}, {"akst", -540}, {"akdt", -480},
-	{"hst", -600}, {"nst", -210}, {"ndt", -150},
-	{"bst", 60}, {"west", 60}, {"cet", 60}, {"met", 60}, {"mez", 60},
-	{"cest", 120}, {"mest", 120}, {"mesz", 120}, {"eet", 120}, {"eest", 180},
-	{"msk", 180}, {"msd", 240}, {"hkt", 480}, {"sgt", 480}, {"awst", 480},
-	{"jst", 540}, {"kst", 540}, {"acst", 570}, {"aest", 600}, {"aedt", 660},
-	{"nzst", 720}, {"nzdt", 780},
+    {"ut", 0},     {"utc", 0},    {"gmt", 0},    {"z", 0},       {"wet", 0},     {"est", -300},
+    {"edt", -240}, {"cst", -360}, {"cdt", -300}, {"mst", -420},  {"mdt", -360},  {"pst", -480},
+    {"pdt", -420}, {"ast", -240}, {"adt", -180}, {"akst", -540}, {"akdt", -480}, {"hst", -600},
+    {"nst", -210}, {"ndt", -150}, {"bst", 60},   {"west", 60},   {"cet", 60},    {"met", 60},
+    {"mez", 60},   {"cest", 120}, {"mest", 120}, {"mesz", 120},  {"eet", 120},   {"eest", 180},
+    {"msk", 180},  {"msd", 240},  {"hkt", 480},  {"sgt", 480},   {"awst", 480},  {"jst", 540},
+    {"kst", 540},  {"acst", 570}, {"aest", 600}, {"aedt", 660},  {"nzst", 720},  {"nzdt", 780},
 };
 
 static int is_alpha(char c)
@@ -214,7 +211,8 @@ static void assign_numbers(struct date *d)
 
 	for (i = 0; i < d->nnums; i++) {
 		long v = d->nums[i];
-		if (d->year >= 0 && d->have_time && !d->have_zone && d->digits[i] == 4 && v % 100 < 60) {
+		if (d->year >= 0 && d->have_time && !d->have_zone && d->digits[i] == 4 &&
+		    v % 100 < 60) {
 			d->zone = (int)(v / 100 * 60 + v % 100); /* "+" forgotten */
 			d->have_zone = 1;
 		} else if (d->year < 0 && (d->digits[i] >= 3 || v > 31)) {
@@ -259,9 +257,9 @@ static int date_valid(struct date *d)
 		d->hour += 12;
 	else if (d->am && d->hour == 12)
 		d->hour = 0;
-	return d->year >= 1900 && d->year <= 9999 && d->mon >= 1 && d->mon <= 12 &&
-	       d->day >= 1 && d->day <= days_in_month(d->year, d->mon) && d->hour < 24 &&
-	       d->min < 60 && d->sec <= 60;
+	return d->year >= 1900 && d->year <= 9999 && d->mon >= 1 && d->mon <= 12 && d->day >= 1 &&
+	       d->day <= days_in_month(d->year, d->mon) && d->hour < 24 && d->min < 60 &&
+	       d->sec <= 60;
 }
 
 int64_t mime_parse_date(const char *value)
@@ -276,6 +274,6 @@ int64_t mime_parse_date(const char *value)
 	assign_numbers(&d);
 	if (!date_valid(&d))
 		return 0;
-	return days_since_epoch(d.year, d.mon, d.day) * 86400 + d.hour * 3600 + d.min * 60 +
-	       d.sec - (int64_t)d.zone * 60;
+	return days_since_epoch(d.year, d.mon, d.day) * 86400 + d.hour * 3600 + d.min * 60 + d.sec -
+	       (int64_t)d.zone * 60;
 }

@@ -34,15 +34,15 @@ static const struct tag_rule {
 	const char *name;
 	enum tag_act act;
 } tag_rules[] = {
-	{"a", ACT_LINK}, {"address", ACT_LINE}, {"article", ACT_LINE}, {"blockquote", ACT_PARA},
-	{"br", ACT_BR}, {"caption", ACT_LINE}, {"center", ACT_LINE}, {"dd", ACT_LINE},
-	{"div", ACT_LINE}, {"dl", ACT_LINE}, {"dt", ACT_LINE}, {"footer", ACT_LINE},
-	{"form", ACT_LINE}, {"h1", ACT_PARA}, {"h2", ACT_PARA}, {"h3", ACT_PARA},
-	{"h4", ACT_PARA}, {"h5", ACT_PARA}, {"h6", ACT_PARA}, {"header", ACT_LINE},
-	{"hr", ACT_HR}, {"li", ACT_ITEM}, {"ol", ACT_LINE}, {"p", ACT_PARA},
-	{"pre", ACT_PRE}, {"script", ACT_SKIP}, {"section", ACT_LINE}, {"style", ACT_SKIP},
-	{"table", ACT_LINE}, {"td", ACT_CELL}, {"textarea", ACT_SKIP}, {"th", ACT_CELL},
-	{"title", ACT_SKIP}, {"tr", ACT_LINE}, {"ul", ACT_LINE}, {"xml", ACT_SKIP},
+    {"a", ACT_LINK},     {"address", ACT_LINE}, {"article", ACT_LINE},  {"blockquote", ACT_PARA},
+    {"br", ACT_BR},      {"caption", ACT_LINE}, {"center", ACT_LINE},   {"dd", ACT_LINE},
+    {"div", ACT_LINE},   {"dl", ACT_LINE},      {"dt", ACT_LINE},       {"footer", ACT_LINE},
+    {"form", ACT_LINE},  {"h1", ACT_PARA},      {"h2", ACT_PARA},       {"h3", ACT_PARA},
+    {"h4", ACT_PARA},    {"h5", ACT_PARA},      {"h6", ACT_PARA},       {"header", ACT_LINE},
+    {"hr", ACT_HR},      {"li", ACT_ITEM},      {"ol", ACT_LINE},       {"p", ACT_PARA},
+    {"pre", ACT_PRE},    {"script", ACT_SKIP},  {"section", ACT_LINE},  {"style", ACT_SKIP},
+    {"table", ACT_LINE}, {"td", ACT_CELL},      {"textarea", ACT_SKIP}, {"th", ACT_CELL},
+    {"title", ACT_SKIP}, {"tr", ACT_LINE},      {"ul", ACT_LINE},       {"xml", ACT_SKIP},
 };
 
 /* Named character references (sorted by name for bsearch). */
@@ -50,34 +50,36 @@ static const struct entity {
 	const char *name;
 	unsigned cp;
 } entities[] = {
-	{"AElig", 198}, {"Aacute", 193}, {"Acirc", 194}, {"Agrave", 192}, {"Aring", 197},
-	{"Atilde", 195}, {"Auml", 196}, {"Ccedil", 199}, {"Dagger", 8225}, {"ETH", 208},
-	{"Eacute", 201}, {"Ecirc", 202}, {"Egrave", 200}, {"Euml", 203}, {"Iacute", 205},
-	{"Icirc", 206}, {"Igrave", 204}, {"Iuml", 207}, {"Ntilde", 209}, {"OElig", 338},
-	{"Oacute", 211}, {"Ocirc", 212}, {"Ograve", 210}, {"Oslash", 216}, {"Otilde", 213},
-	{"Ouml", 214}, {"Prime", 8243}, {"Scaron", 352}, {"THORN", 222}, {"Uacute", 218},
-	{"Ucirc", 219}, {"Ugrave", 217}, {"Uuml", 220}, {"Yacute", 221}, {"Yuml", 376},
-	{"aacute", 225}, {"acirc", 226}, {"acute", 180}, {"aelig", 230}, {"agrave", 224}, {"amp", 38},
-	{"apos", 39}, {"aring", 229}, {"asymp", 8776}, {"atilde", 227}, {"auml", 228},
-	{"brvbar", 166}, {"bull", 8226}, {"ccedil", 231}, {"cedil", 184}, {"cent", 162},
-	{"check", 10003}, {"circ", 710}, {"copy", 169}, {"curren", 164}, {"dagger", 8224},
-	{"darr", 8595}, {"deg", 176}, {"divide", 247}, {"eacute", 233}, {"ecirc", 234},
-	{"egrave", 232}, {"emsp", 8195}, {"ensp", 8194}, {"eth", 240}, {"euml", 235}, {"euro", 8364},
-	{"fnof", 402}, {"frac12", 189}, {"frac14", 188}, {"frac34", 190}, {"ge", 8805}, {"gt", 62},
-	{"hearts", 9829}, {"hellip", 8230}, {"iacute", 237}, {"icirc", 238}, {"iexcl", 161},
-	{"igrave", 236}, {"infin", 8734}, {"iquest", 191}, {"iuml", 239}, {"laquo", 171},
-	{"larr", 8592}, {"ldquo", 8220}, {"le", 8804}, {"lrm", 8206}, {"lsaquo", 8249},
-	{"lsquo", 8216}, {"lt", 60}, {"macr", 175}, {"mdash", 8212}, {"micro", 181}, {"middot", 183},
-	{"minus", 8722}, {"nbsp", 160}, {"ndash", 8211}, {"ne", 8800}, {"not", 172}, {"ntilde", 241},
-	{"oacute", 243}, {"ocirc", 244}, {"oelig", 339}, {"ograve", 242}, {"ordf", 170},
-	{"ordm", 186}, {"oslash", 248}, {"otilde", 245}, {"ouml", 246}, {"para", 182},
-	{"permil", 8240}, {"plusmn", 177}, {"pound", 163}, {"prime", 8242}, {"quot", 34},
-	{"raquo", 187}, {"rarr", 8594}, {"rdquo", 8221}, {"reg", 174}, {"rlm", 8207},
-	{"rsaquo", 8250}, {"rsquo", 8217}, {"sbquo", 8218}, {"scaron", 353}, {"sect", 167},
-	{"shy", 173}, {"star", 9734}, {"sup1", 185}, {"sup2", 178}, {"sup3", 179}, {"szlig", 223},
-	{"thinsp", 8201}, {"thorn", 254}, {"tilde", 732}, {"times", 215}, {"trade", 8482},
-	{"uacute", 250}, {"uarr", 8593}, {"ucirc", 251}, {"ugrave", 249}, {"uml", 168}, {"uuml", 252},
-	{"yacute", 253}, {"yen", 165}, {"yuml", 255}, {"zwj", 8205}, {"zwnj", 8204},
+    {"AElig", 198},   {"Aacute", 193},  {"Acirc", 194},   {"Agrave", 192},  {"Aring", 197},
+    {"Atilde", 195},  {"Auml", 196},    {"Ccedil", 199},  {"Dagger", 8225}, {"ETH", 208},
+    {"Eacute", 201},  {"Ecirc", 202},   {"Egrave", 200},  {"Euml", 203},    {"Iacute", 205},
+    {"Icirc", 206},   {"Igrave", 204},  {"Iuml", 207},    {"Ntilde", 209},  {"OElig", 338},
+    {"Oacute", 211},  {"Ocirc", 212},   {"Ograve", 210},  {"Oslash", 216},  {"Otilde", 213},
+    {"Ouml", 214},    {"Prime", 8243},  {"Scaron", 352},  {"THORN", 222},   {"Uacute", 218},
+    {"Ucirc", 219},   {"Ugrave", 217},  {"Uuml", 220},    {"Yacute", 221},  {"Yuml", 376},
+    {"aacute", 225},  {"acirc", 226},   {"acute", 180},   {"aelig", 230},   {"agrave", 224},
+    {"amp", 38},      {"apos", 39},     {"aring", 229},   {"asymp", 8776},  {"atilde", 227},
+    {"auml", 228},    {"brvbar", 166},  {"bull", 8226},   {"ccedil", 231},  {"cedil", 184},
+    {"cent", 162},    {"check", 10003}, {"circ", 710},    {"copy", 169},    {"curren", 164},
+    {"dagger", 8224}, {"darr", 8595},   {"deg", 176},     {"divide", 247},  {"eacute", 233},
+    {"ecirc", 234},   {"egrave", 232},  {"emsp", 8195},   {"ensp", 8194},   {"eth", 240},
+    {"euml", 235},    {"euro", 8364},   {"fnof", 402},    {"frac12", 189},  {"frac14", 188},
+    {"frac34", 190},  {"ge", 8805},     {"gt", 62},       {"hearts", 9829}, {"hellip", 8230},
+    {"iacute", 237},  {"icirc", 238},   {"iexcl", 161},   {"igrave", 236},  {"infin", 8734},
+    {"iquest", 191},  {"iuml", 239},    {"laquo", 171},   {"larr", 8592},   {"ldquo", 8220},
+    {"le", 8804},     {"lrm", 8206},    {"lsaquo", 8249}, {"lsquo", 8216},  {"lt", 60},
+    {"macr", 175},    {"mdash", 8212},  {"micro", 181},   {"middot", 183},  {"minus", 8722},
+    {"nbsp", 160},    {"ndash", 8211},  {"ne", 8800},     {"not", 172},     {"ntilde", 241},
+    {"oacute", 243},  {"ocirc", 244},   {"oelig", 339},   {"ograve", 242},  {"ordf", 170},
+    {"ordm", 186},    {"oslash", 248},  {"otilde", 245},  {"ouml", 246},    {"para", 182},
+    {"permil", 8240}, {"plusmn", 177},  {"pound", 163},   {"prime", 8242},  {"quot", 34},
+    {"raquo", 187},   {"rarr", 8594},   {"rdquo", 8221},  {"reg", 174},     {"rlm", 8207},
+    {"rsaquo", 8250}, {"rsquo", 8217},  {"sbquo", 8218},  {"scaron", 353},  {"sect", 167},
+    {"shy", 173},     {"star", 9734},   {"sup1", 185},    {"sup2", 178},    {"sup3", 179},
+    {"szlig", 223},   {"thinsp", 8201}, {"thorn", 254},   {"tilde", 732},   {"times", 215},
+    {"trade", 8482},  {"uacute", 250},  {"uarr", 8593},   {"ucirc", 251},   {"ugrave", 249},
+    {"uml", 168},     {"uuml", 252},    {"yacute", 253},  {"yen", 165},     {"yuml", 255},
+    {"zwj", 8205},    {"zwnj", 8204},
 };
 
 /* Legacy names a browser still reads without the closing ';'. */
@@ -178,7 +180,8 @@ static const char *named_ref(const char *p, const char *end, unsigned long *cp)
 		n++;
 	}
 	name[n] = '\0';
-	e = n ? bsearch(name, entities, VA_ARRAY_LEN(entities), sizeof entities[0], entity_cmp) : NULL;
+	e = n ? bsearch(name, entities, VA_ARRAY_LEN(entities), sizeof entities[0], entity_cmp)
+	      : NULL;
 	if (!e)
 		return NULL;
 	*cp = e->cp;
@@ -329,8 +332,8 @@ static const char *skip_element(const char *p, const char *end, const char *name
 	size_t n = strlen(name);
 
 	for (; p < end; p++) {
-		if (*p == '<' && p + 2 + n <= end && p[1] == '/' && strncasecmp(p + 2, name, n) == 0 &&
-		    !is_alnum(p[2 + n])) {
+		if (*p == '<' && p + 2 + n <= end && p[1] == '/' &&
+		    strncasecmp(p + 2, name, n) == 0 && !is_alnum(p[2 + n])) {
 			const char *gt = memchr(p, '>', (size_t)(end - p));
 			return gt ? gt + 1 : end;
 		}
@@ -351,20 +354,14 @@ static void apply_tag(struct html *h, enum tag_act act, int closing, const char 
 		sb_addc(&h->out, '\n');
 		h->space = 0;
 		break;
-	case ACT_LINE:
-		line_break(h, 0);
-		break;
-	case ACT_PARA:
-		line_break(h, 1);
-		break;
+	case ACT_LINE: line_break(h, 0); break;
+	case ACT_PARA: line_break(h, 1); break;
 	case ACT_ITEM:
 		line_break(h, 0);
 		if (!closing)
 			sb_adds(&h->out, "\xE2\x80\xA2 ");
 		break;
-	case ACT_CELL:
-		h->space = 1;
-		break;
+	case ACT_CELL: h->space = 1; break;
 	case ACT_HR:
 		line_break(h, 0);
 		sb_adds(&h->out, "----\n");
@@ -380,8 +377,7 @@ static void apply_tag(struct html *h, enum tag_act act, int closing, const char 
 			link_open(h, href);
 		break;
 	case ACT_NONE:
-	case ACT_SKIP:
-		break;
+	case ACT_SKIP: break;
 	}
 }
 

@@ -48,7 +48,7 @@
 #define DEPTH_MAX       64          /* multipart and message/rfc822 nesting */
 #define PARTS_MAX       10000       /* entities walked per message */
 #define PROBLEMS_MAX    50
-#define QUOTE_MAX       80          /* bytes of a bad value quoted in a problem */
+#define QUOTE_MAX       80 /* bytes of a bad value quoted in a problem */
 
 /* One header field, unfolded. */
 struct field {
@@ -57,10 +57,10 @@ struct field {
 };
 
 enum {
-	HB_JUNK     = 1 << 0, /* lines that are not fields were skipped */
+	HB_JUNK = 1 << 0,     /* lines that are not fields were skipped */
 	HB_NO_BLANK = 1 << 1, /* the block ended on a non-field line, not a blank line */
 	HB_TOO_MANY = 1 << 2, /* more than FIELDS_MAX fields */
-	HB_ORPHAN   = 1 << 3, /* a continuation line before any field */
+	HB_ORPHAN = 1 << 3,   /* a continuation line before any field */
 };
 
 /* A header block and where its body starts. */
@@ -76,9 +76,9 @@ struct walk {
 	struct message *m;
 	struct strbuf body;
 	struct strbuf list; /* an address list being gathered */
-	int plain;      /* text/plain parts used for the body */
-	int html;       /* text/html parts used for the body */
-	int part;       /* last part number handed out */
+	int plain;          /* text/plain parts used for the body */
+	int html;           /* text/html parts used for the body */
+	int part;           /* last part number handed out */
 	int parts_noted;
 	size_t dropped; /* problems beyond PROBLEMS_MAX */
 };
@@ -87,8 +87,8 @@ struct walk {
 struct entity {
 	int part;
 	int depth;
-	int quiet;     /* an alternative not chosen: its text is not body text */
-	char *type;    /* "type/subtype", lower case */
+	int quiet;  /* an alternative not chosen: its text is not body text */
+	char *type; /* "type/subtype", lower case */
 	struct mailmime_content *ct;
 	struct mailmime_disposition *disp;
 	struct mime_param *params, *dparams;
@@ -106,12 +106,12 @@ static const struct {
 	const char *name;
 	enum cte cte;
 } ctes[] = {
-	{"7bit", CTE_RAW}, {"8bit", CTE_RAW}, {"binary", CTE_RAW},
-	{"quoted-printable", CTE_QP}, {"base64", CTE_B64},
+    {"7bit", CTE_RAW},   {"8bit", CTE_RAW}, {"binary", CTE_RAW}, {"quoted-printable", CTE_QP},
+    {"base64", CTE_B64},
 };
 
 static void walk_entity(struct walk *w, const struct hblock *hb, const char *data, size_t len,
-			int depth, int quiet, const char *deftype);
+                        int depth, int quiet, const char *deftype);
 
 /* ---- problems ----------------------------------------------------------- */
 
@@ -238,7 +238,7 @@ static void field_trim(struct field *f)
 /* A line that is neither a field nor a continuation: skip it, or end the
  * block there.  Returns 1 to go on with the next line. */
 static int odd_line(struct hblock *hb, const char *data, size_t len, const struct line *l,
-		    size_t pos, int top)
+                    size_t pos, int top)
 {
 	struct line nx;
 
@@ -320,10 +320,10 @@ static void hblock_report(struct walk *w, const struct hblock *hb, int part)
 		unsigned flag;
 		const char *what;
 	} msgs[] = {
-		{HB_JUNK, "malformed header lines skipped"},
-		{HB_NO_BLANK, "header not ended by a blank line"},
-		{HB_TOO_MANY, "more than 10000 header fields"},
-		{HB_ORPHAN, "continuation line before the first header field"},
+	    {HB_JUNK, "malformed header lines skipped"},
+	    {HB_NO_BLANK, "header not ended by a blank line"},
+	    {HB_TOO_MANY, "more than 10000 header fields"},
+	    {HB_ORPHAN, "continuation line before the first header field"},
 	};
 	size_t i;
 
@@ -399,7 +399,8 @@ struct mboxes {
 	size_t n, cap;
 };
 
-static void mboxes_add(struct mboxes *l, const char *name, size_t nlen, const char *addr, size_t alen)
+static void mboxes_add(struct mboxes *l, const char *name, size_t nlen, const char *addr,
+                       size_t alen)
 {
 	xgrow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v);
 	l->v[l->n].name = name && nlen ? xstrndup(name, nlen) : NULL;
@@ -486,7 +487,7 @@ static const char *comment_name(const char *value, size_t len, size_t from, size
 }
 
 static int etpan_mailbox(const char *value, size_t len, size_t *from,
-			 const struct mailimf_mailbox *mb, struct mboxes *out)
+                         const struct mailimf_mailbox *mb, struct mboxes *out)
 {
 	const char *name = mb ? mb->mb_display_name : NULL;
 	size_t nlen = name ? strlen(name) : 0;
@@ -499,8 +500,8 @@ static int etpan_mailbox(const char *value, size_t len, size_t *from,
 	return 0;
 }
 
-static int etpan_group(const char *value, size_t len, size_t *from,
-		       const struct mailimf_group *g, struct mboxes *out)
+static int etpan_group(const char *value, size_t len, size_t *from, const struct mailimf_group *g,
+                       struct mboxes *out)
 {
 	clistiter *it;
 	char *empty;
@@ -595,8 +596,10 @@ static void loose_one(const char *s, size_t len, struct mboxes *out)
 	} else if ((at = memchr(s, '@', len)) != NULL) {
 		for (a = at; a > s && !isspace((unsigned char)a[-1]) && a[-1] != '('; a--)
 			;
-		for (alen = (size_t)(at - a); a + alen < s + len && !isspace((unsigned char)a[alen]) &&
-					   a[alen] != '(' && a[alen] != ')'; alen++)
+		for (alen = (size_t)(at - a);
+		     a + alen < s + len && !isspace((unsigned char)a[alen]) && a[alen] != '(' &&
+		     a[alen] != ')';
+		     alen++)
 			;
 		c = memchr(s, '(', len);
 		ce = c ? memchr(c, ')', len - (size_t)(c - s)) : NULL;
@@ -809,19 +812,19 @@ static const struct env_rule {
 	size_t off; /* the char * field of struct message it sets (its slot) */
 	int every;
 } env_rules[] = {
-	{"from", fill_from, offsetof(struct message, from_addr), 0},
-	{"to", fill_addresses, offsetof(struct message, to), 1},
-	{"cc", fill_addresses, offsetof(struct message, cc), 1},
-	{"reply-to", fill_addresses, offsetof(struct message, reply_to), 1},
-	{"subject", fill_text, offsetof(struct message, subject), 0},
-	{"date", fill_date, NO_SLOT, 0},
-	{"message-id", fill_id, offsetof(struct message, message_id), 0},
-	{"in-reply-to", fill_id, offsetof(struct message, in_reply_to), 0},
-	{"references", fill_references, offsetof(struct message, references), 0},
-	{"list-id", fill_text, offsetof(struct message, list_id), 0},
-	{"list-unsubscribe", fill_text, offsetof(struct message, list_unsubscribe), 0},
-	{"precedence", fill_text, offsetof(struct message, precedence), 0},
-	{"auto-submitted", fill_text, offsetof(struct message, auto_submitted), 0},
+    {"from", fill_from, offsetof(struct message, from_addr), 0},
+    {"to", fill_addresses, offsetof(struct message, to), 1},
+    {"cc", fill_addresses, offsetof(struct message, cc), 1},
+    {"reply-to", fill_addresses, offsetof(struct message, reply_to), 1},
+    {"subject", fill_text, offsetof(struct message, subject), 0},
+    {"date", fill_date, NO_SLOT, 0},
+    {"message-id", fill_id, offsetof(struct message, message_id), 0},
+    {"in-reply-to", fill_id, offsetof(struct message, in_reply_to), 0},
+    {"references", fill_references, offsetof(struct message, references), 0},
+    {"list-id", fill_text, offsetof(struct message, list_id), 0},
+    {"list-unsubscribe", fill_text, offsetof(struct message, list_unsubscribe), 0},
+    {"precedence", fill_text, offsetof(struct message, precedence), 0},
+    {"auto-submitted", fill_text, offsetof(struct message, auto_submitted), 0},
 };
 
 static void fill_rule(struct walk *w, const struct hblock *hb, const struct env_rule *r)
@@ -877,16 +880,16 @@ static void fill_headers(struct walk *w, const struct hblock *hb)
 /* ---- MIME entities ------------------------------------------------------ */
 
 static const char *const discrete_names[] = {
-	[MAILMIME_DISCRETE_TYPE_TEXT] = "text",
-	[MAILMIME_DISCRETE_TYPE_IMAGE] = "image",
-	[MAILMIME_DISCRETE_TYPE_AUDIO] = "audio",
-	[MAILMIME_DISCRETE_TYPE_VIDEO] = "video",
-	[MAILMIME_DISCRETE_TYPE_APPLICATION] = "application",
+    [MAILMIME_DISCRETE_TYPE_TEXT] = "text",
+    [MAILMIME_DISCRETE_TYPE_IMAGE] = "image",
+    [MAILMIME_DISCRETE_TYPE_AUDIO] = "audio",
+    [MAILMIME_DISCRETE_TYPE_VIDEO] = "video",
+    [MAILMIME_DISCRETE_TYPE_APPLICATION] = "application",
 };
 
 static const char *const composite_names[] = {
-	[MAILMIME_COMPOSITE_TYPE_MESSAGE] = "message",
-	[MAILMIME_COMPOSITE_TYPE_MULTIPART] = "multipart",
+    [MAILMIME_COMPOSITE_TYPE_MESSAGE] = "message",
+    [MAILMIME_COMPOSITE_TYPE_MULTIPART] = "multipart",
 };
 
 static const char *main_type(const struct mailmime_type *t)
@@ -895,15 +898,17 @@ static const char *main_type(const struct mailmime_type *t)
 		const struct mailmime_discrete_type *d = t->tp_data.tp_discrete_type;
 		if (d->dt_type == MAILMIME_DISCRETE_TYPE_EXTENSION)
 			return d->dt_extension;
-		return d->dt_type >= 0 && (size_t)d->dt_type < VA_ARRAY_LEN(discrete_names) ?
-		       discrete_names[d->dt_type] : NULL;
+		return d->dt_type >= 0 && (size_t)d->dt_type < VA_ARRAY_LEN(discrete_names)
+		           ? discrete_names[d->dt_type]
+		           : NULL;
 	}
 	if (t->tp_type == MAILMIME_TYPE_COMPOSITE_TYPE) {
 		const struct mailmime_composite_type *c = t->tp_data.tp_composite_type;
 		if (c->ct_type == MAILMIME_COMPOSITE_TYPE_EXTENSION)
 			return c->ct_token;
-		return c->ct_type >= 0 && (size_t)c->ct_type < VA_ARRAY_LEN(composite_names) ?
-		       composite_names[c->ct_type] : NULL;
+		return c->ct_type >= 0 && (size_t)c->ct_type < VA_ARRAY_LEN(composite_names)
+		           ? composite_names[c->ct_type]
+		           : NULL;
 	}
 	return NULL;
 }
@@ -985,7 +990,8 @@ static const char *param_raw(const struct mime_param *p, size_t n, const char *n
 	return NULL;
 }
 
-static void entity_type(struct walk *w, struct entity *e, const struct hblock *hb, const char *deftype)
+static void entity_type(struct walk *w, struct entity *e, const struct hblock *hb,
+                        const char *deftype)
 {
 	const struct field *f = hblock_get(hb, "content-type");
 	char *q;
@@ -1008,9 +1014,10 @@ static void entity_disposition(struct walk *w, struct entity *e, const struct hb
 	const struct field *f = hblock_get(hb, "content-disposition");
 	size_t idx = 0;
 
-	if (f && mailmime_disposition_parse(f->value.buf, f->value.len, &idx, &e->disp) == MAILIMF_NO_ERROR) {
+	if (f && mailmime_disposition_parse(f->value.buf, f->value.len, &idx, &e->disp) ==
+	             MAILIMF_NO_ERROR) {
 		e->attachment = e->disp->dsp_type &&
-				e->disp->dsp_type->dsp_type == MAILMIME_DISPOSITION_TYPE_ATTACHMENT;
+		                e->disp->dsp_type->dsp_type == MAILMIME_DISPOSITION_TYPE_ATTACHMENT;
 		e->dparams = dparams_of(e->disp->dsp_parms, &e->ndparams);
 		return;
 	}
@@ -1030,7 +1037,8 @@ static void entity_encoding(struct walk *w, struct entity *e, const struct hbloc
 	e->cte = CTE_RAW;
 	if (!f)
 		return;
-	for (v = f->value.buf; *v && (isalnum((unsigned char)*v) || *v == '-') && n + 1 < sizeof name; v++)
+	for (v = f->value.buf;
+	     *v && (isalnum((unsigned char)*v) || *v == '-') && n + 1 < sizeof name; v++)
 		name[n++] = (char)tolower((unsigned char)*v);
 	name[n] = '\0';
 	for (i = 0; i < VA_ARRAY_LEN(ctes); i++) {
@@ -1047,7 +1055,7 @@ static void entity_encoding(struct walk *w, struct entity *e, const struct hbloc
 }
 
 static void entity_init(struct walk *w, struct entity *e, const struct hblock *hb,
-			const char *deftype)
+                        const char *deftype)
 {
 	const struct field *f = hblock_get(hb, "content-id");
 	struct strbuf id;
@@ -1077,7 +1085,8 @@ static void entity_release(struct entity *e)
 
 /* The body with its transfer encoding undone: in out, or for 7bit, 8bit
  * and binary e->data itself.  Sets *len. */
-static const char *decode_body(struct walk *w, const struct entity *e, struct strbuf *out, size_t *len)
+static const char *decode_body(struct walk *w, const struct entity *e, struct strbuf *out,
+                               size_t *len)
 {
 	unsigned flags;
 
@@ -1085,7 +1094,8 @@ static const char *decode_body(struct walk *w, const struct entity *e, struct st
 		*len = e->len;
 		return e->data;
 	}
-	flags = e->cte == CTE_B64 ? base64_decode(e->data, e->len, out) : qp_decode(e->data, e->len, out, 0);
+	flags = e->cte == CTE_B64 ? base64_decode(e->data, e->len, out)
+	                          : qp_decode(e->data, e->len, out, 0);
 	if (flags & B64_TRUNCATED)
 		problem(w, "truncated base64 in part %d", e->part);
 	if (flags & B64_JUNK)
@@ -1150,7 +1160,8 @@ static void add_attachment(struct walk *w, const struct entity *e)
 	sb_release(&dec);
 }
 
-static void note_charset(struct walk *w, const struct entity *e, const char *charset, enum cs_result res)
+static void note_charset(struct walk *w, const struct entity *e, const char *charset,
+                         enum cs_result res)
 {
 	char *q = charset ? quote_value(charset, strlen(charset)) : NULL;
 
@@ -1211,6 +1222,17 @@ static void walk_leaf(struct walk *w, struct entity *e)
 	add_attachment(w, e);
 }
 
+/* Length of a leading mbox "From " line. */
+static size_t mbox_line_len(const char *raw, size_t len)
+{
+	const char *nl;
+
+	if (len < 5 || memcmp(raw, "From ", 5) != 0)
+		return 0;
+	nl = memchr(raw, '\n', len);
+	return nl ? (size_t)(nl - raw) + 1 : len;
+}
+
 /* "--- forwarded message ---" and the From, Date and Subject of a
  * message/rfc822 part. */
 static void forward_header(struct walk *w, const struct hblock *hb)
@@ -1239,7 +1261,7 @@ static void walk_message(struct walk *w, struct entity *e)
 	struct hblock hb;
 	struct strbuf dec;
 	const char *data;
-	size_t len;
+	size_t len, skip;
 
 	sb_init(&dec);
 	data = decode_body(w, e, &dec, &len);
@@ -1249,6 +1271,9 @@ static void walk_message(struct walk *w, struct entity *e)
 		sb_release(&dec);
 		return;
 	}
+	skip = mbox_line_len(data, len);
+	data += skip;
+	len -= skip;
 	hblock_parse(data, len, 0, &hb);
 	if (!e->quiet)
 		forward_header(w, &hb);
@@ -1273,7 +1298,8 @@ struct split {
 
 /* If a boundary line ("--b", "--b--", trailing blanks allowed) starts at
  * off, return the offset of the line after it (and set *close). */
-static int boundary_line(const char *d, size_t len, size_t off, size_t blen, int *close, size_t *next)
+static int boundary_line(const char *d, size_t len, size_t off, size_t blen, int *close,
+                         size_t *next)
 {
 	size_t i = off + 2 + blen;
 
@@ -1313,7 +1339,8 @@ static void split_parts(const char *d, size_t len, const char *boundary, struct 
 	while (pos < len && (hit = memmem(d + pos, len - pos, delim, dlen)) != NULL) {
 		off = (size_t)(hit - d);
 		pos = off + 1;
-		if ((off > 0 && d[off - 1] != '\n') || !boundary_line(d, len, off, blen, &close, &next))
+		if ((off > 0 && d[off - 1] != '\n') ||
+		    !boundary_line(d, len, off, blen, &close, &next))
 			continue;
 		if (sp->found)
 			split_add(sp, d, start, off);
@@ -1351,8 +1378,10 @@ static size_t choose_alternative(const struct hblock *hbs, size_t n)
 
 	for (i = 0; i < n; i++) {
 		char *t = peek_type(&hbs[i]);
-		int rank = strcmp(t, "text/plain") == 0 ? 3 : str_starts(t, "multipart/") ? 2 :
-			   strcmp(t, "text/html") == 0 ? 1 : 0;
+		int rank = strcmp(t, "text/plain") == 0  ? 3
+		           : str_starts(t, "multipart/") ? 2
+		           : strcmp(t, "text/html") == 0 ? 1
+		                                         : 0;
 		free(t);
 		if (rank > best_rank)
 			best = i, best_rank = rank;
@@ -1364,7 +1393,8 @@ static void walk_children(struct walk *w, const struct entity *e, const struct s
 {
 	struct hblock *hbs = xcalloc(sp->n, sizeof *hbs);
 	int alternative = strcmp(e->type, "multipart/alternative") == 0;
-	const char *deftype = strcmp(e->type, "multipart/digest") == 0 ? "message/rfc822" : "text/plain";
+	const char *deftype =
+	    strcmp(e->type, "multipart/digest") == 0 ? "message/rfc822" : "text/plain";
 	size_t i, chosen;
 
 	for (i = 0; i < sp->n; i++)
@@ -1372,7 +1402,7 @@ static void walk_children(struct walk *w, const struct entity *e, const struct s
 	chosen = alternative ? choose_alternative(hbs, sp->n) : 0;
 	for (i = 0; i < sp->n; i++)
 		walk_entity(w, &hbs[i], sp->v[i].p + hbs[i].body, sp->v[i].len - hbs[i].body,
-			    e->depth + 1, e->quiet || (alternative && i != chosen), deftype);
+		            e->depth + 1, e->quiet || (alternative && i != chosen), deftype);
 	for (i = 0; i < sp->n; i++)
 		hblock_release(&hbs[i]);
 	free(hbs);
@@ -1418,14 +1448,10 @@ static const struct kind {
 	const char *type;
 	walk_fn walk;
 } kinds[] = {
-	{"multipart/", walk_multipart},
-	{"message/rfc822", walk_message},
-	{"text/plain", walk_plain},
-	{"text/html", walk_html},
-	{"text/enriched", walk_plain},
-	{"text/richtext", walk_plain},
-	{"text/rfc822-headers", walk_plain},
-	{"message/delivery-status", walk_plain},
+    {"multipart/", walk_multipart},      {"message/rfc822", walk_message},
+    {"text/plain", walk_plain},          {"text/html", walk_html},
+    {"text/enriched", walk_plain},       {"text/richtext", walk_plain},
+    {"text/rfc822-headers", walk_plain}, {"message/delivery-status", walk_plain},
 };
 
 static walk_fn kind_of(const char *type)
@@ -1441,7 +1467,7 @@ static walk_fn kind_of(const char *type)
 }
 
 static void walk_entity(struct walk *w, const struct hblock *hb, const char *data, size_t len,
-			int depth, int quiet, const char *deftype)
+                        int depth, int quiet, const char *deftype)
 {
 	struct entity e;
 
@@ -1483,17 +1509,6 @@ static char *hash_hex(const char *raw, size_t len)
 	crypto_generichash(h, sizeof h, (const unsigned char *)raw, len, NULL, 0);
 	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 	return xstrdup(hex);
-}
-
-/* Length of a leading mbox "From " line. */
-static size_t mbox_line_len(const char *raw, size_t len)
-{
-	const char *nl;
-
-	if (len < 5 || memcmp(raw, "From ", 5) != 0)
-		return 0;
-	nl = memchr(raw, '\n', len);
-	return nl ? (size_t)(nl - raw) + 1 : len;
 }
 
 static void walk_finish(struct walk *w)

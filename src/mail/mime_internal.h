@@ -13,10 +13,10 @@
 
 /* How a conversion to UTF-8 went. */
 enum cs_result {
-	CS_OK,          /* decoded as declared */
-	CS_UNKNOWN,     /* charset unknown: read as UTF-8, else Windows-1252 */
-	CS_INVALID,     /* charset known but bytes invalid in it: U+FFFD put in */
-	CS_UNDECLARED,  /* no charset (or us-ascii) but 8-bit bytes that are not UTF-8 */
+	CS_OK,         /* decoded as declared */
+	CS_UNKNOWN,    /* charset unknown: read as UTF-8, else Windows-1252 */
+	CS_INVALID,    /* charset known but bytes invalid in it: U+FFFD put in */
+	CS_UNDECLARED, /* no charset (or us-ascii) but 8-bit bytes that are not UTF-8 */
 };
 
 /* Convert `len` bytes in `charset` (NULL or "" = undeclared) to sanitised
@@ -33,9 +33,9 @@ unsigned cp1252_codepoint(unsigned char c);
 /* Transfer decodings: append the decoded bytes of s to out (NUL-terminated)
  * and return what was wrong with the input (0 if nothing). */
 enum {
-	B64_JUNK      = 1 << 0, /* bytes outside the alphabet were skipped */
+	B64_JUNK = 1 << 0,      /* bytes outside the alphabet were skipped */
 	B64_TRUNCATED = 1 << 1, /* the data stops inside a 4-character group */
-	QP_BAD        = 1 << 2, /* an "=" that is neither an escape nor a soft break (kept as is) */
+	QP_BAD = 1 << 2,        /* an "=" that is neither an escape nor a soft break (kept as is) */
 };
 unsigned base64_decode(const char *s, size_t len, struct strbuf *out);
 /* header: RFC 2047 "Q" (an underscore is a space). */
@@ -44,8 +44,8 @@ unsigned qp_decode(const char *s, size_t len, struct strbuf *out, int header);
 /* What went wrong while decoding one header value. */
 enum {
 	HDR_UNKNOWN_CHARSET = 1 << 0, /* an encoded word named an unknown charset */
-	HDR_BAD_TEXT        = 1 << 1, /* encoded word bytes invalid in their charset */
-	HDR_RAW_8BIT        = 1 << 2, /* raw 8-bit bytes that are not UTF-8 (read as Windows-1252) */
+	HDR_BAD_TEXT = 1 << 1,        /* encoded word bytes invalid in their charset */
+	HDR_RAW_8BIT = 1 << 2, /* raw 8-bit bytes that are not UTF-8 (read as Windows-1252) */
 };
 struct hdr_diag {
 	unsigned flags;

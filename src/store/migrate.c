@@ -63,7 +63,7 @@ static const char *const migration_1 =
     "CREATE VIRTUAL TABLE messages_fts USING fts5("
     "  subject, from_name, from_addr, to_addrs, body,"
     "  content='messages', content_rowid='id',"
-    "  tokenize='unicode61 remove_diacritics 2', prefix='2 3');"
+    "  tokenize='unicode61 remove_diacritics 2');"
     "CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN"
     "  INSERT INTO messages_fts(rowid, subject, from_name, from_addr, to_addrs, body)"
     "  VALUES (new.id, new.subject, new.from_name, new.from_addr, new.to_addrs, new.body); END;"

@@ -11,12 +11,9 @@ static const struct {
 	const char *name;
 	struct pane *(*create)(struct ui *ui); /* NULL: not built yet */
 } tabs[TAB_COUNT] = {
-	[TAB_INBOX] = {"Inbox", pane_inbox_new},
-	[TAB_RULES] = {"Rules", NULL},
-	[TAB_TEMPLATES] = {"Templates", NULL},
-	[TAB_JOBS] = {"Jobs", NULL},
-	[TAB_ANALYSIS] = {"Analysis", NULL},
-	[TAB_AUDIT] = {"Audit", NULL},
+    [TAB_INBOX] = {"Inbox", pane_inbox_new}, [TAB_RULES] = {"Rules", NULL},
+    [TAB_TEMPLATES] = {"Templates", NULL},   [TAB_JOBS] = {"Jobs", NULL},
+    [TAB_ANALYSIS] = {"Analysis", NULL},     [TAB_AUDIT] = {"Audit", NULL},
 };
 
 const char *tab_name(enum tab t)
@@ -32,7 +29,8 @@ static void placeholder_build(struct ui *ui, struct lines *out, int width)
 	lines_add(out, ROLE_NOTICE, "");
 	lines_wrap(out, ROLE_NOTICE, s, width);
 	lines_wrap(out, ROLE_NORMAL,
-	           "This pane arrives with a later issue; its CLI commands will come with it.", width);
+	           "This pane arrives with a later issue; its CLI commands will come with it.",
+	           width);
 	free(s);
 }
 

@@ -12,7 +12,7 @@
 
 const struct command_def command_table[CMD_COUNT] = {
 #define VA_CMD_ROW(id, name, doc) {CMD_##id, name, doc},
-	VA_COMMANDS(VA_CMD_ROW)
+    VA_COMMANDS(VA_CMD_ROW)
 #undef VA_CMD_ROW
 };
 
@@ -97,10 +97,9 @@ static const struct {
 	enum cmd_id cmd;
 	int (*run)(struct ui *ui);
 } handlers[] = {
-	{CMD_QUIT, run_quit},           {CMD_HELP, run_help},
-	{CMD_MESSAGES, run_messages},   {CMD_CLOSE, run_close},
-	{CMD_PANE_NEXT, run_pane_next}, {CMD_PANE_PREV, run_pane_prev},
-	{CMD_SEARCH, run_search},       {CMD_REDRAW, run_redraw},
+    {CMD_QUIT, run_quit},     {CMD_HELP, run_help},           {CMD_MESSAGES, run_messages},
+    {CMD_CLOSE, run_close},   {CMD_PANE_NEXT, run_pane_next}, {CMD_PANE_PREV, run_pane_prev},
+    {CMD_SEARCH, run_search}, {CMD_REDRAW, run_redraw},
 };
 
 int command_run(struct ui *ui, enum cmd_id cmd)

@@ -58,8 +58,9 @@ static void help_context(struct ui *ui, struct lines *out, enum km_context ctx, 
 		if (!(keys = keys_for(&ui->keymap, ctx, (enum cmd_id)i)))
 			continue;
 		if (!any++) {
-			title = xasprintf("Keys in %s%s", keymap_context_name(ctx),
-			                  ctx == KM_GLOBAL ? " (everywhere unless a pane binds the key)" : "");
+			title = xasprintf(
+			    "Keys in %s%s", keymap_context_name(ctx),
+			    ctx == KM_GLOBAL ? " (everywhere unless a pane binds the key)" : "");
 			lines_add(out, ROLE_NORMAL, "");
 			lines_add(out, ROLE_HELP_SECTION, title);
 			free(title);

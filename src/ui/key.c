@@ -12,24 +12,24 @@
 
 static const struct {
 	const char *name;
-	int         key;
+	int key;
 } named_keys[] = {
-	{"Enter", VKEY_ENTER},
-	{"Esc", VKEY_ESC},
-	{"Space", ' '},
-	{"Tab", '\t'},
-	{"BTab", KEYC_FN | KEY_BTAB},
-	{"Backspace", KEYC_FN | KEY_BACKSPACE},
-	{"Up", KEYC_FN | KEY_UP},
-	{"Down", KEYC_FN | KEY_DOWN},
-	{"Left", KEYC_FN | KEY_LEFT},
-	{"Right", KEYC_FN | KEY_RIGHT},
-	{"PageUp", KEYC_FN | KEY_PPAGE},
-	{"PageDown", KEYC_FN | KEY_NPAGE},
-	{"Home", KEYC_FN | KEY_HOME},
-	{"End", KEYC_FN | KEY_END},
-	{"Insert", KEYC_FN | KEY_IC},
-	{"Delete", KEYC_FN | KEY_DC},
+    {"Enter", VKEY_ENTER},
+    {"Esc", VKEY_ESC},
+    {"Space", ' '},
+    {"Tab", '\t'},
+    {"BTab", KEYC_FN | KEY_BTAB},
+    {"Backspace", KEYC_FN | KEY_BACKSPACE},
+    {"Up", KEYC_FN | KEY_UP},
+    {"Down", KEYC_FN | KEY_DOWN},
+    {"Left", KEYC_FN | KEY_LEFT},
+    {"Right", KEYC_FN | KEY_RIGHT},
+    {"PageUp", KEYC_FN | KEY_PPAGE},
+    {"PageDown", KEYC_FN | KEY_NPAGE},
+    {"Home", KEYC_FN | KEY_HOME},
+    {"End", KEYC_FN | KEY_END},
+    {"Insert", KEYC_FN | KEY_IC},
+    {"Delete", KEYC_FN | KEY_DC},
 };
 
 enum { MAX_FKEY = 63 };

@@ -19,10 +19,10 @@
 #include "va/util.h"
 
 static const char *const context_names[KM_COUNT] = {
-	[KM_GLOBAL] = "global",
-	[KM_INBOX] = "inbox",
-	[KM_MESSAGE] = "message",
-	[KM_HELP] = "help",
+    [KM_GLOBAL] = "global",
+    [KM_INBOX] = "inbox",
+    [KM_MESSAGE] = "message",
+    [KM_HELP] = "help",
 };
 
 /* Last resort when keymaps/vi.keys cannot be found: enough to get out. */
@@ -165,7 +165,8 @@ void keymap_setup(struct keymap *km, const char *setting, struct errlist *errs)
 	memset(km, 0, sizeof(*km));
 	if (!base || keymap_file(km, base, errs) < 0) {
 		if (!base)
-			errlist_add(errs, "cannot find the shipped keymaps/vi.keys; using minimal keys");
+			errlist_add(errs,
+			            "cannot find the shipped keymaps/vi.keys; using minimal keys");
 		keymap_parse(km, "built-in keys", fallback_keys, errs);
 		km->name = xstrdup("built-in keys");
 	}
@@ -174,7 +175,8 @@ void keymap_setup(struct keymap *km, const char *setting, struct errlist *errs)
 		if (path)
 			keymap_file(km, path, errs);
 		else
-			errlist_add(errs, "cannot find keymap \"%s\" (vi, emacs, or a file path)", setting);
+			errlist_add(errs, "cannot find keymap \"%s\" (vi, emacs, or a file path)",
+			            setting);
 		free(path);
 	}
 	free(base);

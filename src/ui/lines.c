@@ -41,13 +41,13 @@ void lines_release(struct lines *l)
 /* The line being filled by the wrapper. */
 struct wrap {
 	struct lines *l;
-	enum role     role;
-	int           width;
+	enum role role;
+	int width;
 	struct strbuf sb;
-	int           col;
-	size_t        brk;     /* bytes in sb up to the last blank, 0 for none */
-	int           brk_col; /* columns up to and including that blank */
-	int           cont;    /* the line is a wrapped continuation: drop leading blanks */
+	int col;
+	size_t brk;  /* bytes in sb up to the last blank, 0 for none */
+	int brk_col; /* columns up to and including that blank */
+	int cont;    /* the line is a wrapped continuation: drop leading blanks */
 };
 
 static void wrap_emit(struct wrap *w, size_t len)
@@ -158,8 +158,9 @@ void lines_field(struct lines *l, const char *label, const char *value, int widt
 	}
 	lines_wrap(&tmp, ROLE_MSG_HEADER, value, width - LABEL_COLS);
 	for (i = 0; i < tmp.n; i++) {
-		struct line *ln = lines_push(l, ROLE_MSG_HEADER,
-		                             xasprintf("%*s%s", i ? LABEL_COLS : 0, i ? "" : pad, tmp.v[i].text));
+		struct line *ln =
+		    lines_push(l, ROLE_MSG_HEADER,
+		               xasprintf("%*s%s", i ? LABEL_COLS : 0, i ? "" : pad, tmp.v[i].text));
 		ln->label = i ? 0 : strlen(pad);
 	}
 	free(pad);

@@ -99,7 +99,8 @@ void pane_draw(struct pane *p, WINDOW *w)
 	rows = p->ops->rows(p);
 	werase(w);
 	if (rows == 0 && p->ops->empty)
-		ui_put(w, 0, 1, p->ops->empty, p->width - 1, theme_attr(&p->ui->theme, ROLE_NOTICE));
+		ui_put(w, 0, 1, p->ops->empty, p->width - 1,
+		       theme_attr(&p->ui->theme, ROLE_NOTICE));
 	for (y = 0, i = p->top; y < p->height && i < rows; y++, i++)
 		p->ops->draw_row(p, w, y, i, p->ops->cursor && i == p->sel);
 }
@@ -122,13 +123,13 @@ enum move_unit { MOVE_ROW, MOVE_PAGE, MOVE_HALF, MOVE_END };
 
 /* The movement commands every pane gets. */
 static const struct {
-	enum cmd_id    cmd;
-	int            sign;
+	enum cmd_id cmd;
+	int sign;
 	enum move_unit unit;
 } moves[] = {
-	{CMD_NEXT, 1, MOVE_ROW},       {CMD_PREV, -1, MOVE_ROW},     {CMD_PAGE_DOWN, 1, MOVE_PAGE},
-	{CMD_PAGE_UP, -1, MOVE_PAGE},  {CMD_HALF_DOWN, 1, MOVE_HALF}, {CMD_HALF_UP, -1, MOVE_HALF},
-	{CMD_BOTTOM, 1, MOVE_END},     {CMD_TOP, -1, MOVE_END},
+    {CMD_NEXT, 1, MOVE_ROW},      {CMD_PREV, -1, MOVE_ROW},      {CMD_PAGE_DOWN, 1, MOVE_PAGE},
+    {CMD_PAGE_UP, -1, MOVE_PAGE}, {CMD_HALF_DOWN, 1, MOVE_HALF}, {CMD_HALF_UP, -1, MOVE_HALF},
+    {CMD_BOTTOM, 1, MOVE_END},    {CMD_TOP, -1, MOVE_END},
 };
 
 static long move_rows(const struct pane *p, enum move_unit unit)

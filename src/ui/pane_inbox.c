@@ -19,7 +19,7 @@ enum { FLAG_COLS = 3, DATE_COLS = 10, GAP = 1, MIN_SENDER = 16, MAX_SENDER = 28 
 
 struct inbox {
 	struct message *msgs;
-	size_t          n;
+	size_t n;
 };
 
 static size_t inbox_rows(struct pane *p)
@@ -123,7 +123,8 @@ static void inbox_open(struct pane *p)
 	if (rc == 0)
 		ui_open_view(p->ui, pane_message_new(p->ui, &m));
 	else if (rc == 1)
-		status_error(p->ui, "cannot open message %" PRId64 ": it is no longer in the store", id);
+		status_error(p->ui, "cannot open message %" PRId64 ": it is no longer in the store",
+		             id);
 	else
 		status_error(p->ui, "cannot open message %" PRId64 ": %s", id, cause ? cause : "?");
 	message_release(&m);
@@ -152,15 +153,15 @@ static void inbox_free(struct pane *p)
 }
 
 static const struct pane_ops inbox_ops = {
-	.name = "inbox",
-	.context = KM_INBOX,
-	.cursor = 1,
-	.empty = "No messages here.",
-	.rows = inbox_rows,
-	.draw_row = inbox_draw_row,
-	.command = inbox_command,
-	.title = inbox_title,
-	.free = inbox_free,
+    .name = "inbox",
+    .context = KM_INBOX,
+    .cursor = 1,
+    .empty = "No messages here.",
+    .rows = inbox_rows,
+    .draw_row = inbox_draw_row,
+    .command = inbox_command,
+    .title = inbox_title,
+    .free = inbox_free,
 };
 
 struct pane *pane_inbox_new(struct ui *ui)

@@ -16,7 +16,7 @@
 
 struct msgview {
 	struct message m;
-	struct lines   text;
+	struct lines text;
 };
 
 static size_t msg_rows(struct pane *p)
@@ -97,8 +97,9 @@ static void build_headers(struct lines *l, const struct message *m, int width)
 	lines_field(l, "Cc:", m->cc, width);
 	field_take(l, "Date:", format_when(m->date), width);
 	lines_field(l, "Subject:", m->subject ? m->subject : "(no subject)", width);
-	field_take(l, "Folder:", xasprintf("%s/%s", m->account ? m->account : "?",
-	                                   m->folder ? m->folder : "?"), width);
+	field_take(l, "Folder:",
+	           xasprintf("%s/%s", m->account ? m->account : "?", m->folder ? m->folder : "?"),
+	           width);
 	field_take(l, "Category:", format_category(m), width);
 	lines_field(l, "Flags:", flags, width);
 	lines_field(l, "Format:", m->body_from_html ? "HTML, shown as text" : NULL, width);
@@ -176,14 +177,14 @@ static void msg_free(struct pane *p)
 }
 
 static const struct pane_ops message_ops = {
-	.name = "message",
-	.context = KM_MESSAGE,
-	.cursor = 0,
-	.rows = msg_rows,
-	.draw_row = msg_draw_row,
-	.title = msg_title,
-	.resize = msg_resize,
-	.free = msg_free,
+    .name = "message",
+    .context = KM_MESSAGE,
+    .cursor = 0,
+    .rows = msg_rows,
+    .draw_row = msg_draw_row,
+    .title = msg_title,
+    .resize = msg_resize,
+    .free = msg_free,
 };
 
 struct pane *pane_message_new(struct ui *ui, struct message *m)

@@ -9,9 +9,9 @@
 #include "va/util.h"
 
 struct textview {
-	char         *title;
+	char *title;
 	text_build_fn build;
-	struct lines  text;
+	struct lines text;
 };
 
 static size_t text_rows(struct pane *p)
@@ -50,17 +50,17 @@ static void text_free(struct pane *p)
 }
 
 /* One ops table per context: the context decides which bindings apply. */
-#define TEXT_OPS(ctx)                                                                          \
+#define TEXT_OPS(ctx)                                                                              \
 	{                                                                                          \
-		.name = "text", .context = ctx, .cursor = 0, .rows = text_rows,                        \
-		.draw_row = text_draw_row, .title = text_title, .resize = text_resize,                 \
-		.free = text_free,                                                                     \
+		.name = "text", .context = ctx, .cursor = 0, .rows = text_rows,                    \
+		.draw_row = text_draw_row, .title = text_title, .resize = text_resize,             \
+		.free = text_free,                                                                 \
 	}
 static const struct pane_ops text_ops[KM_COUNT] = {
-	[KM_GLOBAL] = TEXT_OPS(KM_GLOBAL),
-	[KM_INBOX] = TEXT_OPS(KM_INBOX),
-	[KM_MESSAGE] = TEXT_OPS(KM_MESSAGE),
-	[KM_HELP] = TEXT_OPS(KM_HELP),
+    [KM_GLOBAL] = TEXT_OPS(KM_GLOBAL),
+    [KM_INBOX] = TEXT_OPS(KM_INBOX),
+    [KM_MESSAGE] = TEXT_OPS(KM_MESSAGE),
+    [KM_HELP] = TEXT_OPS(KM_HELP),
 };
 
 struct pane *pane_text_new(struct ui *ui, const char *title, enum km_context ctx,

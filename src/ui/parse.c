@@ -4,12 +4,14 @@
  * word starts with '#' are skipped.  Statements decide themselves where a
  * trailing "# comment" starts, so that "#" can still be bound as a key.
  * Errors come back as NAME:LINE: what (STYLE 12) and the line is skipped.
+ * Also ui_check_file(), the terminal-free check of one such file.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "ui_internal.h"
 #include "va/paths.h"
+#include "va/ui.h"
 #include "va/util.h"
 
 void ui_parse_text(const char *name, const char *text, ui_statement_fn fn, void *arg,
@@ -68,4 +70,33 @@ char *ui_find_file(const char *setting, const char *kind, const char *ext)
 	p = paths_shipped(rel);
 	free(rel);
 	return p;
+}
+
+int ui_check_file(const char *path, char ***errs, size_t *nerrs)
+{
+	struct errlist e = {*errs, *nerrs};
+	struct keymap km;
+	struct theme t;
+	int keys = str_ends(path, ".keys"), theme = str_ends(path, ".theme");
+	char *cause = NULL, *text = keys || theme ? file_read(path, NULL, &cause) : NULL;
+
+	memset(&km, 0, sizeof km);
+	memset(&t, 0, sizeof t);
+	if (!keys && !theme)
+		errlist_add(&e, "%s: not a keymap (.keys) or theme (.theme) file", path);
+	else if (!text)
+		errlist_add(&e, "%s", cause ? cause : path);
+	else if (keys)
+		keymap_parse(&km, path, text, &e);
+	else
+		theme_parse(&t, path, text, &e);
+	keymap_release(&km);
+	theme_release(&t);
+	free(cause);
+	*errs = e.v;
+	*nerrs = e.n;
+	if (!text)
+		return -1;
+	free(text);
+	return 0;
 }

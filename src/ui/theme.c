@@ -21,37 +21,37 @@
 
 static const struct {
 	const char *name;
-	enum role   parent;
+	enum role parent;
 } roles[ROLE_COUNT] = {
-	[ROLE_NORMAL] = {"normal", ROLE_NORMAL},
-	[ROLE_BAR] = {"bar", ROLE_NORMAL},
-	[ROLE_BAR_ACTIVE] = {"bar.active", ROLE_BAR},
-	[ROLE_BAR_TITLE] = {"bar.title", ROLE_BAR},
-	[ROLE_STATUS] = {"status", ROLE_NORMAL},
-	[ROLE_STATUS_ERROR] = {"status.error", ROLE_STATUS},
-	[ROLE_STATUS_INFO] = {"status.info", ROLE_STATUS},
-	[ROLE_INBOX_ROW] = {"inbox.row", ROLE_NORMAL},
-	[ROLE_INBOX_UNREAD] = {"inbox.unread", ROLE_INBOX_ROW},
-	[ROLE_INBOX_SELECTED] = {"inbox.selected", ROLE_INBOX_ROW},
-	[ROLE_INBOX_FLAGS] = {"inbox.flags", ROLE_INBOX_ROW},
-	[ROLE_INBOX_DATE] = {"inbox.date", ROLE_INBOX_ROW},
-	[ROLE_INBOX_SENDER] = {"inbox.sender", ROLE_INBOX_ROW},
-	[ROLE_CAT_IMPORTANT] = {"category.important", ROLE_INBOX_ROW},
-	[ROLE_CAT_ACTIONABLE] = {"category.actionable", ROLE_INBOX_ROW},
-	[ROLE_CAT_FOLLOWUP] = {"category.followup", ROLE_INBOX_ROW},
-	[ROLE_CAT_PROMOTIONAL] = {"category.promotional", ROLE_INBOX_ROW},
-	[ROLE_CAT_SPAM] = {"category.spam", ROLE_INBOX_ROW},
-	[ROLE_CAT_OTHER] = {"category.other", ROLE_INBOX_ROW},
-	[ROLE_MSG_LABEL] = {"message.label", ROLE_NORMAL},
-	[ROLE_MSG_HEADER] = {"message.header", ROLE_NORMAL},
-	[ROLE_MSG_BODY] = {"message.body", ROLE_NORMAL},
-	[ROLE_MSG_QUOTE] = {"message.quote", ROLE_MSG_BODY},
-	[ROLE_MSG_ATTACHMENT] = {"message.attachment", ROLE_NORMAL},
-	[ROLE_MSG_PROBLEM] = {"message.problem", ROLE_NORMAL},
-	[ROLE_HELP_BORDER] = {"help.border", ROLE_NORMAL},
-	[ROLE_HELP_TITLE] = {"help.title", ROLE_HELP_BORDER},
-	[ROLE_HELP_SECTION] = {"help.section", ROLE_NORMAL},
-	[ROLE_NOTICE] = {"notice", ROLE_NORMAL},
+    [ROLE_NORMAL] = {"normal", ROLE_NORMAL},
+    [ROLE_BAR] = {"bar", ROLE_NORMAL},
+    [ROLE_BAR_ACTIVE] = {"bar.active", ROLE_BAR},
+    [ROLE_BAR_TITLE] = {"bar.title", ROLE_BAR},
+    [ROLE_STATUS] = {"status", ROLE_NORMAL},
+    [ROLE_STATUS_ERROR] = {"status.error", ROLE_STATUS},
+    [ROLE_STATUS_INFO] = {"status.info", ROLE_STATUS},
+    [ROLE_INBOX_ROW] = {"inbox.row", ROLE_NORMAL},
+    [ROLE_INBOX_UNREAD] = {"inbox.unread", ROLE_INBOX_ROW},
+    [ROLE_INBOX_SELECTED] = {"inbox.selected", ROLE_INBOX_ROW},
+    [ROLE_INBOX_FLAGS] = {"inbox.flags", ROLE_INBOX_ROW},
+    [ROLE_INBOX_DATE] = {"inbox.date", ROLE_INBOX_ROW},
+    [ROLE_INBOX_SENDER] = {"inbox.sender", ROLE_INBOX_ROW},
+    [ROLE_CAT_IMPORTANT] = {"category.important", ROLE_INBOX_ROW},
+    [ROLE_CAT_ACTIONABLE] = {"category.actionable", ROLE_INBOX_ROW},
+    [ROLE_CAT_FOLLOWUP] = {"category.followup", ROLE_INBOX_ROW},
+    [ROLE_CAT_PROMOTIONAL] = {"category.promotional", ROLE_INBOX_ROW},
+    [ROLE_CAT_SPAM] = {"category.spam", ROLE_INBOX_ROW},
+    [ROLE_CAT_OTHER] = {"category.other", ROLE_INBOX_ROW},
+    [ROLE_MSG_LABEL] = {"message.label", ROLE_NORMAL},
+    [ROLE_MSG_HEADER] = {"message.header", ROLE_NORMAL},
+    [ROLE_MSG_BODY] = {"message.body", ROLE_NORMAL},
+    [ROLE_MSG_QUOTE] = {"message.quote", ROLE_MSG_BODY},
+    [ROLE_MSG_ATTACHMENT] = {"message.attachment", ROLE_NORMAL},
+    [ROLE_MSG_PROBLEM] = {"message.problem", ROLE_NORMAL},
+    [ROLE_HELP_BORDER] = {"help.border", ROLE_NORMAL},
+    [ROLE_HELP_TITLE] = {"help.title", ROLE_HELP_BORDER},
+    [ROLE_HELP_SECTION] = {"help.section", ROLE_NORMAL},
+    [ROLE_NOTICE] = {"notice", ROLE_NORMAL},
 };
 
 static const char *const colour_names[] = {"black", "red",     "green", "yellow",
@@ -59,10 +59,10 @@ static const char *const colour_names[] = {"black", "red",     "green", "yellow"
 
 static const struct {
 	const char *name;
-	attr_t      attr;
+	attr_t attr;
 } attr_names[] = {
-	{"bold", A_BOLD}, {"underline", A_UNDERLINE}, {"reverse", A_REVERSE}, {"dim", A_DIM},
-	{"none", A_NORMAL},
+    {"bold", A_BOLD}, {"underline", A_UNDERLINE}, {"reverse", A_REVERSE},
+    {"dim", A_DIM},   {"none", A_NORMAL},
 };
 
 /* Built-in last resort when no theme file can be found: the same syntax. */
@@ -195,7 +195,8 @@ static void theme_resolve(struct theme *t)
 		t->attr[i] = s->attrs;
 		if (t->mono || (s->fg == -1 && s->bg == -1) || i + 1 >= COLOR_PAIRS)
 			continue;
-		init_pair((short)(i + 1), s->fg >= COLORS ? -1 : s->fg, s->bg >= COLORS ? -1 : s->bg);
+		init_pair((short)(i + 1), s->fg >= COLORS ? -1 : s->fg,
+		          s->bg >= COLORS ? -1 : s->bg);
 		if (!can_default)
 			init_pair((short)(i + 1), s->fg < 0 ? COLOR_WHITE : s->fg,
 			          s->bg < 0 ? COLOR_BLACK : s->bg);

@@ -335,9 +335,9 @@ static void loop(struct ui *ui)
 static void parse_args(int argc, char **argv, struct app_opts *o)
 {
 	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"data-dir", required_argument, NULL, 'd'},
-		{NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'},
+	    {"data-dir", required_argument, NULL, 'd'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -361,7 +361,8 @@ static void open_log(struct ui *ui, struct errlist *errs)
 	if (where && !strcmp(where, "syslog"))
 		log_open(NULL, 1, lv);
 	else if (mkdir_p(dir, 0700, &cause) < 0 || log_open(path, 0, lv) < 0) {
-		errlist_add(errs, "cannot open the log \"%s\": %s", path, cause ? cause : strerror(errno));
+		errlist_add(errs, "cannot open the log \"%s\": %s", path,
+		            cause ? cause : strerror(errno));
 		log_open("/dev/null", 0, lv);
 	}
 	free(cause);
@@ -450,7 +451,8 @@ int ui_main(int argc, char **argv)
 
 	parse_args(argc, argv, &o);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fputs("va: the terminal interface needs a terminal; see va --help for commands\n", stderr);
+		fputs("va: the terminal interface needs a terminal; see va --help for commands\n",
+		      stderr);
 		return 1;
 	}
 	memset(&ui, 0, sizeof ui);

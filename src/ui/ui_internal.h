@@ -20,9 +20,9 @@ struct ui;
 
 /* What a handler asks of the loop. */
 enum ui_flag {
-	UI_DRAW      = 1 << 0, /* something visible changed */
-	UI_QUIT      = 1 << 1, /* leave the loop */
-	UI_FULL      = 1 << 2, /* repaint the whole terminal (clearok) */
+	UI_DRAW = 1 << 0,      /* something visible changed */
+	UI_QUIT = 1 << 1,      /* leave the loop */
+	UI_FULL = 1 << 2,      /* repaint the whole terminal (clearok) */
 	UI_UNHANDLED = 1 << 3, /* a pane did not take the command */
 };
 
@@ -43,7 +43,7 @@ typedef char *(*ui_statement_fn)(void *arg, char **w, int n);
 void ui_parse_text(const char *name, const char *text, ui_statement_fn fn, void *arg,
                    struct errlist *errs);
 /* Words w[from..] up to a trailing "# comment": the index where it starts, or n. */
-int  ui_words_end(char **w, int n, int from);
+int ui_words_end(char **w, int n, int from);
 /* A keymap or theme setting to a file: NAME is $XDG_CONFIG_HOME/va/KIND/NAME.EXT,
  * else the shipped KIND/NAME.EXT; anything with a '/' is a path (~/ expanded).
  * NULL when nothing is found.  Caller frees. */
@@ -84,78 +84,77 @@ enum role {
 };
 
 struct theme_style {
-	short  fg, bg; /* curses colour numbers, -1 for the terminal default */
-	attr_t attrs;  /* A_BOLD ... */
-	int    set;    /* given by a theme file */
+	short fg, bg; /* curses colour numbers, -1 for the terminal default */
+	attr_t attrs; /* A_BOLD ... */
+	int set;      /* given by a theme file */
 };
 
 struct theme {
 	struct theme_style s[ROLE_COUNT];
-	attr_t             attr[ROLE_COUNT]; /* resolved: attrs | COLOR_PAIR */
-	int                mono;             /* colours ignored (NO_COLOR, no colours, mono theme) */
-	char              *name;             /* what was loaded, for the help overlay */
+	attr_t attr[ROLE_COUNT]; /* resolved: attrs | COLOR_PAIR */
+	int mono;                /* colours ignored (NO_COLOR, no colours, mono theme) */
+	char *name;              /* what was loaded, for the help overlay */
 };
 
 /* Load the theme chosen by `setting` (default|light|mono|NAME|PATH) and
  * resolve it for the running terminal; call after start_color().  Problems
  * go to errs with FILE:LINE; the result is always usable. */
-void   theme_setup(struct theme *t, const char *setting, struct errlist *errs);
+void theme_setup(struct theme *t, const char *setting, struct errlist *errs);
 /* Parse theme text (the file syntax) into t; `name` is used in errors. */
-void   theme_parse(struct theme *t, const char *name, const char *text, struct errlist *errs);
-void   theme_release(struct theme *t);
+void theme_parse(struct theme *t, const char *name, const char *text, struct errlist *errs);
+void theme_release(struct theme *t);
 attr_t theme_attr(const struct theme *t, enum role r);
 /* The role for a category name ("spam" -> ROLE_CAT_SPAM). */
 enum role theme_category_role(const char *category);
 
 /* ---- key.c: key names <-> key codes (STYLE 13) ---- */
 /* A key is a Unicode code point, or KEYC_FN | a curses KEY_* code. */
-#define KEYC_FN 0x1000000
-#define VKEY_ESC 27
+#define KEYC_FN    0x1000000
+#define VKEY_ESC   27
 #define VKEY_ENTER '\r'
-int  key_from_name(const char *name); /* -1 when unknown */
+int key_from_name(const char *name); /* -1 when unknown */
 /* Write the name of key into buf ("C-d", "Enter", "j"); returns buf. */
 char *key_to_name(int key, char *buf, size_t len);
 /* The key for what wget_wch() returned (rc OK or KEY_CODE_YES), or -1. */
-int  key_from_curses(int rc, wint_t wc);
+int key_from_curses(int rc, wint_t wc);
 
 /* ---- keymap.c: key tables from keymaps/NAME.keys ---- */
 enum km_context { KM_GLOBAL, KM_INBOX, KM_MESSAGE, KM_HELP, KM_COUNT };
 
 struct binding {
 	enum km_context ctx;
-	int             key;
-	enum cmd_id     cmd;
+	int key;
+	enum cmd_id cmd;
 };
 
 struct keymap {
 	struct binding *b;
-	size_t          n, cap;
-	char           *name; /* files loaded, for the help overlay */
+	size_t n, cap;
+	char *name; /* files loaded, for the help overlay */
 };
 
 /* Load the shipped vi keymap (the built-in defaults), then the one chosen by
  * `setting` (vi|emacs|NAME|PATH) on top.  Never fails: problems go to errs. */
-void        keymap_setup(struct keymap *km, const char *setting, struct errlist *errs);
+void keymap_setup(struct keymap *km, const char *setting, struct errlist *errs);
 /* Parse keymap text; bad lines are reported as NAME:LINE: ... and skipped. */
-void        keymap_parse(struct keymap *km, const char *name, const char *text,
-                         struct errlist *errs);
-void        keymap_release(struct keymap *km);
+void keymap_parse(struct keymap *km, const char *name, const char *text, struct errlist *errs);
+void keymap_release(struct keymap *km);
 /* The command for key in ctx, else in KM_GLOBAL, else CMD_NONE. */
 enum cmd_id keymap_lookup(const struct keymap *km, enum km_context ctx, int key);
 /* The first key bound to cmd in ctx or KM_GLOBAL, or -1. */
-int         keymap_key_for(const struct keymap *km, enum km_context ctx, enum cmd_id cmd);
+int keymap_key_for(const struct keymap *km, enum km_context ctx, enum cmd_id cmd);
 const char *keymap_context_name(enum km_context ctx);
 
 /* ---- lines.c: text cut into screen lines by display columns ---- */
 struct line {
 	enum role role;
-	size_t    label; /* bytes at the start drawn as ROLE_MSG_LABEL (0: none) */
-	char     *text;
+	size_t label; /* bytes at the start drawn as ROLE_MSG_LABEL (0: none) */
+	char *text;
 };
 
 struct lines {
 	struct line *v;
-	size_t       n, cap;
+	size_t n, cap;
 };
 
 void lines_add(struct lines *l, enum role role, const char *text);
@@ -180,10 +179,10 @@ struct pane;
  * releases p->data.
  */
 struct pane_ops {
-	const char     *name;
+	const char *name;
 	enum km_context context;
-	int             cursor; /* 1: a selected row; 0: a scrolling text view */
-	const char     *empty;  /* shown when there are no rows, or NULL */
+	int cursor;        /* 1: a selected row; 0: a scrolling text view */
+	const char *empty; /* shown when there are no rows, or NULL */
 	size_t (*rows)(struct pane *p);
 	void (*draw_row)(struct pane *p, WINDOW *w, int y, size_t row, int selected);
 	int (*command)(struct pane *p, enum cmd_id cmd);
@@ -194,25 +193,25 @@ struct pane_ops {
 
 struct pane {
 	const struct pane_ops *ops;
-	struct ui             *ui;
-	void                  *data;
-	size_t                 sel, top; /* selected row, first visible row */
-	int                    height, width;
+	struct ui *ui;
+	void *data;
+	size_t sel, top; /* selected row, first visible row */
+	int height, width;
 };
 
 struct pane *pane_new(const struct pane_ops *ops, struct ui *ui, void *data);
-void         pane_free(struct pane *p);
-void         pane_resize(struct pane *p, int height, int width);
-void         pane_draw(struct pane *p, WINDOW *w);
-int          pane_command(struct pane *p, enum cmd_id cmd);
-char        *pane_title(struct pane *p); /* caller frees */
+void pane_free(struct pane *p);
+void pane_resize(struct pane *p, int height, int width);
+void pane_draw(struct pane *p, WINDOW *w);
+int pane_command(struct pane *p, enum cmd_id cmd);
+char *pane_title(struct pane *p); /* caller frees */
 /* Draw s at (y, x) cut or padded to exactly cols columns. */
-void         ui_put(WINDOW *w, int y, int x, const char *s, int cols, attr_t attr);
+void ui_put(WINDOW *w, int y, int x, const char *s, int cols, attr_t attr);
 
 /* ---- the panes ---- */
 struct pane *pane_inbox_new(struct ui *ui);
 /* (Re)read the inbox list; errors go to the status line. */
-void         pane_inbox_load(struct pane *p);
+void pane_inbox_load(struct pane *p);
 /* Takes the message (its fields move into the pane; m is left empty). */
 struct pane *pane_message_new(struct ui *ui, struct message *m);
 /* A read-only text view whose lines `build` makes for a width (again on resize). */
@@ -241,38 +240,38 @@ void status_draw(struct ui *ui, WINDOW *w);
 
 /* ---- bar.c: the pane bar ---- */
 enum tab { TAB_INBOX, TAB_RULES, TAB_TEMPLATES, TAB_JOBS, TAB_ANALYSIS, TAB_AUDIT, TAB_COUNT };
-const char   *tab_name(enum tab t);
+const char *tab_name(enum tab t);
 /* The base pane of a tab (placeholders for panes not built yet). */
 struct pane *tab_pane_new(struct ui *ui, enum tab t);
-void          bar_draw(struct ui *ui, WINDOW *w);
+void bar_draw(struct ui *ui, WINDOW *w);
 
 /* ---- ui.c ---- */
 struct ui {
-	struct app    *app;
-	struct theme   theme;
-	struct keymap  keymap;
-	struct errlist log;     /* every error shown since start-up, for `messages` */
-	char          *error;   /* last error, shown until the next key */
-	char          *info;    /* transient notice, shown until the next key */
-	enum tab       tab;
-	struct pane   *tabs[TAB_COUNT]; /* each tab's base pane */
-	struct pane   *view[TAB_COUNT]; /* a pane opened on top (the message), or NULL */
-	struct pane   *overlay;         /* help or messages, over everything, or NULL */
-	WINDOW        *bar, *main, *status, *ov_frame, *ov_body;
-	int            too_small;
-	const char    *scope;  /* "all accounts" or the account name */
-	const char    *folder; /* "INBOX" */
-	size_t         total, unread;
+	struct app *app;
+	struct theme theme;
+	struct keymap keymap;
+	struct errlist log; /* every error shown since start-up, for `messages` */
+	char *error;        /* last error, shown until the next key */
+	char *info;         /* transient notice, shown until the next key */
+	enum tab tab;
+	struct pane *tabs[TAB_COUNT]; /* each tab's base pane */
+	struct pane *view[TAB_COUNT]; /* a pane opened on top (the message), or NULL */
+	struct pane *overlay;         /* help or messages, over everything, or NULL */
+	WINDOW *bar, *main, *status, *ov_frame, *ov_body;
+	int too_small;
+	const char *scope;  /* "all accounts" or the account name */
+	const char *folder; /* "INBOX" */
+	size_t total, unread;
 };
 
 /* The pane that receives commands: the overlay, the tab's view, or its base. */
 struct pane *ui_focus(struct ui *ui);
 /* Put a pane on top of the current tab (replacing any) or as the overlay. */
-void         ui_open_view(struct ui *ui, struct pane *p);
-void         ui_open_overlay(struct ui *ui, struct pane *p);
+void ui_open_view(struct ui *ui, struct pane *p);
+void ui_open_overlay(struct ui *ui, struct pane *p);
 /* Close the overlay, else the view; 0 when there was nothing to close. */
-int          ui_close_top(struct ui *ui);
+int ui_close_top(struct ui *ui);
 /* Size of the area the overlay body gets. */
-void         ui_overlay_size(int *height, int *width);
+void ui_overlay_size(int *height, int *width);
 
 #endif

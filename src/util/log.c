@@ -39,6 +39,10 @@ int log_open(const char *path, int use_syslog, enum log_level level)
 
 	pthread_mutex_lock(&log_lock);
 	log_lvl = level;
+	if (log_fp) { /* reopening replaces the previous sink */
+		fclose(log_fp);
+		log_fp = NULL;
+	}
 	if (use_syslog) {
 		openlog("va", LOG_PID, LOG_USER);
 		log_syslog = 1;

@@ -156,17 +156,27 @@ size_t utf8_width(const char *s)
 	return w;
 }
 
+/* Width as utf8_fit draws it: a control character becomes one space. */
+static int fit_width(unsigned cp)
+{
+	return (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) ? 1 : utf8_cp_width(cp);
+}
+
 char *utf8_fit(const char *s, size_t cols, int pad)
 {
 	struct strbuf sb;
-	size_t used = 0, total = s ? utf8_width(s) : 0;
+	size_t used = 0, total = 0;
+	const char *t = s;
+
+	while (t && *t)
+		total += (size_t)fit_width(utf8_next(&t));
 	size_t limit = total > cols && cols > 0 ? cols - 1 : cols;
 
 	sb_init(&sb);
 	while (s && *s) {
 		const char *start = s;
 		unsigned cp = utf8_next(&s);
-		int w = (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) ? 1 : utf8_cp_width(cp);
+		int w = fit_width(cp);
 		if (used + (size_t)w > limit)
 			break;
 		if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))

@@ -66,13 +66,22 @@ static int check_message(const char *path, const struct message *m, size_t len)
 		const char *name;
 		const char *value;
 	} strs[] = {
-		{"message_id", m->message_id}, {"in_reply_to", m->in_reply_to},
-		{"references", m->references}, {"from_name", m->from_name},
-		{"from_addr", m->from_addr}, {"to", m->to}, {"cc", m->cc},
-		{"reply_to", m->reply_to}, {"subject", m->subject}, {"list_id", m->list_id},
-		{"list_unsubscribe", m->list_unsubscribe}, {"precedence", m->precedence},
-		{"auto_submitted", m->auto_submitted}, {"content_type", m->content_type},
-		{"headers", m->headers}, {"body", m->body},
+	    {"message_id", m->message_id},
+	    {"in_reply_to", m->in_reply_to},
+	    {"references", m->references},
+	    {"from_name", m->from_name},
+	    {"from_addr", m->from_addr},
+	    {"to", m->to},
+	    {"cc", m->cc},
+	    {"reply_to", m->reply_to},
+	    {"subject", m->subject},
+	    {"list_id", m->list_id},
+	    {"list_unsubscribe", m->list_unsubscribe},
+	    {"precedence", m->precedence},
+	    {"auto_submitted", m->auto_submitted},
+	    {"content_type", m->content_type},
+	    {"headers", m->headers},
+	    {"body", m->body},
 	};
 	size_t i;
 	int bad = 0;
@@ -93,7 +102,7 @@ static int check_message(const char *path, const struct message *m, size_t len)
 }
 
 static void print_result(const char *path, const struct message *m, int r, const char *cause,
-			 const struct opts *o)
+                         const struct opts *o)
 {
 	size_t i;
 
@@ -207,7 +216,7 @@ int main(int argc, char **argv)
 	if (!paths)
 		return usage();
 	fprintf(stderr, "mimecheck: %zu files, %zu ok, %zu errors, %zu problems, %zu invalid\n",
-		t.files, t.ok, t.errors, t.problems, t.invalid);
+	        t.files, t.ok, t.errors, t.problems, t.invalid);
 	if (t.invalid)
 		return 1;
 	return t.unreadable ? 2 : 0;
