@@ -60,7 +60,7 @@ struct message {
 	char   *keywords;    /* space-separated IMAP keywords / labels */
 
 	struct attachment *att;
-	size_t natt;
+	size_t natt, attcap;
 	int    attach_count; /* stored count; set in list rows where att is not loaded */
 
 	int64_t thread_id;   /* store id of the thread root; 0 when unknown */
@@ -70,7 +70,7 @@ struct message {
 	char   *model;
 
 	char  **problems;    /* non-fatal parse problems, e.g. "unknown charset \"x-foo\" in part 2" */
-	size_t  nproblems;
+	size_t  nproblems, probcap;
 };
 
 void message_init(struct message *m);

@@ -2,9 +2,11 @@
  * charset: everything that turns mail bytes into UTF-8.
  *
  * Owns charset names (an alias table in front of iconv), the Windows-1252
- * fallback for text that is not what it claims, RFC 2047 encoded words in
- * header values and RFC 2231 parameter values.  Pure and thread-safe: each
- * conversion opens and closes its own iconv descriptor.
+ * fallback for text that is not what it claims, the base64 and
+ * quoted-printable decoders (malformed input is kept, not mangled, and
+ * reported), RFC 2047 encoded words in header values and RFC 2231
+ * parameter values.  Pure and thread-safe: each conversion opens and closes
+ * its own iconv descriptor.
  */
 #include <errno.h>
 #include <iconv.h>

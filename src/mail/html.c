@@ -165,6 +165,10 @@ static const char *numeric_ref(const char *p, const char *end, unsigned long *cp
 		return NULL;
 	if (v >= 0x80 && v < 0xA0)
 		v = cp1252_codepoint((unsigned char)v); /* what browsers do */
+	if ((v < 0x20 && v != '\t' && v != '\n') || (v >= 0x7F && v < 0xA0))
+		v = ' '; /* a control character from "&#20;" must not reach a terminal */
+	if ((v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF)
+		v = 0xFFFD;
 	*cp = v == 0 ? 0xFFFD : v;
 	return p < end && *p == ';' ? p + 1 : p;
 }

@@ -20,7 +20,13 @@
  * is 1 when HTML was used and no plain part was.  A message/rfc822 part is
  * listed as an attachment and its text also goes into the body under a
  * "--- forwarded message ---" line with its From, Date and Subject.  The
- * body is "" (not NULL) when there is no text.
+ * body is "" (not NULL) when there is no text.  Attachments are the parts
+ * with Content-Disposition: attachment and every part kinds[] does not
+ * read as text (images, applications, ...), also inside alternatives that
+ * were not chosen.
+ *
+ * Limits keep hostile input cheap: 64 levels of nesting, 10000 parts,
+ * 10000 header fields per block, 50 problems (then a count).
  *
  * Parts are numbered 1, 2, ... in depth-first order, the message itself
  * being part 1 and every entity (multiparts too) taking a number;
@@ -28,6 +34,7 @@
  */
 #include <ctype.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +54,8 @@
 #define FIELDS_MAX      10000       /* header fields kept per block */
 #define DEPTH_MAX       64          /* multipart and message/rfc822 nesting */
 #define PARTS_MAX       10000       /* entities walked per message */
-#define PROBLEMS_MAX    50
-#define QUOTE_MAX       80 /* bytes of a bad value quoted in a problem */
+#define PROBLEMS_MAX    50          /* then "N more problems not recorded" */
+#define QUOTE_MAX       80          /* bytes of a bad value quoted in a problem */
 
 /* One header field, unfolded. */
 struct field {
@@ -419,6 +426,23 @@ static void mboxes_release(struct mboxes *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* A display name that was a quoted string around encoded words
+ * ("=?iso-2022-jp?B?...?=") decodes with its quotes: drop them and the
+ * backslash escapes, as every mail client shows it. */
+static void unquote_name(char *s)
+{
+	size_t n = strlen(s), i, j;
+
+	if (n < 2 || s[0] != '"' || s[n - 1] != '"')
+		return;
+	for (i = 1, j = 0; i < n - 1; i++) {
+		if (s[i] == '\\' && i + 1 < n - 1)
+			i++;
+		s[j++] = s[i];
+	}
+	s[j] = '\0';
+}
+
 static void mboxes_decode(struct walk *w, const char *field, struct mboxes *l)
 {
 	size_t i;
@@ -427,6 +451,8 @@ static void mboxes_decode(struct walk *w, const char *field, struct mboxes *l)
 		struct mbox *b = &l->v[i];
 		if (b->name)
 			set_str(&b->name, decode_text(w, field, b->name, strlen(b->name)));
+		if (b->name)
+			unquote_name(b->name);
 		if (b->name && !*b->name)
 			x_free(&b->name);
 		set_str(&b->addr, plain_text(b->addr, strlen(b->addr)));

@@ -1,7 +1,8 @@
 /*
  * mime_internal: what the files of the MIME module share and nobody else
- * uses.  mime.c walks messages; charset.c turns bytes in any charset,
- * RFC 2047 words and RFC 2231 parameters into UTF-8; html.c reduces HTML;
+ * uses.  mime.c walks messages; charset.c undoes transfer encodings and
+ * turns bytes in any charset, RFC 2047 words and RFC 2231 parameters into
+ * UTF-8; html.c reduces HTML;
  * date.c reads dates.  No libetpan type appears here: only mime.c sees it.
  */
 #ifndef VA_MIME_INTERNAL_H
@@ -20,7 +21,8 @@ enum cs_result {
 };
 
 /* Convert `len` bytes in `charset` (NULL or "" = undeclared) to sanitised
- * UTF-8 (utf8_sanitize rules: no NUL, no CR, no C0 other than \t \n).
+ * UTF-8 (utf8_sanitize rules: CR dropped; NUL, DEL, C0 other than \t \n
+ * and C1 controls made spaces).
  * Returns a new string; *res (may be NULL) says how it went. */
 char *charset_convert(const char *data, size_t len, const char *charset, enum cs_result *res);
 

@@ -58,7 +58,7 @@ void message_problem(struct message *m, const char *fmt, ...)
 {
 	va_list ap;
 
-	m->problems = xrealloc(m->problems, (m->nproblems + 1) * sizeof(*m->problems));
+	xgrow((void **)&m->problems, &m->probcap, m->nproblems + 1, sizeof(*m->problems));
 	va_start(ap, fmt);
 	m->problems[m->nproblems++] = xvasprintf(fmt, ap);
 	va_end(ap);
@@ -68,7 +68,7 @@ void message_add_attachment(struct message *m, const struct attachment *a)
 {
 	struct attachment *d;
 
-	m->att = xrealloc(m->att, (m->natt + 1) * sizeof(*m->att));
+	xgrow((void **)&m->att, &m->attcap, m->natt + 1, sizeof(*m->att));
 	d = &m->att[m->natt++];
 	d->filename = xstrdup(a->filename);
 	d->mime_type = xstrdup(a->mime_type);

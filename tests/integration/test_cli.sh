@@ -168,7 +168,13 @@ is "the file is left untouched" "$(md5sum <"$B/va.db")" "$sum"
 # --- a full disk (needs root for a private tmpfs) ----------------------------------
 if [ "$(id -u)" -eq 0 ] && mkdir -p "$T/small" && mount -t tmpfs -o size=1200k tmpfs "$T/small" 2>/dev/null; then
 	"$VA" --data-dir "$T/small" --json import tests/fixtures/mail/sample.mbox >/dev/null 2>&1
-	run "$VA" --data-dir "$T/small" --json import share/demo
+	mkdir -p "$T/many"
+	pad=$(head -c 6000 /dev/zero | tr '\0' 'x')
+	for i in $(seq 400); do
+		printf 'From: bulk%d@example.org\nSubject: filler %d\nMessage-ID: <f%d@example.org>\n\n%s %d\n' \
+			"$i" "$i" "$i" "$pad" "$i" >"$T/many/m$i.eml"
+	done
+	run "$VA" --data-dir "$T/small" --json import "$T/many"
 	is "a full disk stops the import with status 1" "$RC" 1
 	like "a full disk is named as such" "$ERR" "disk is full"
 	run "$VA" --data-dir "$T/small" --json search 'subject:"Standup moved"'
