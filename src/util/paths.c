@@ -70,7 +70,12 @@ char *paths_share_dir(void)
 			int ok = dir_exists(marker);
 			free(marker);
 			if (ok) {
+				char *real = realpath(cand, NULL);
 				free(dir);
+				if (real) {
+					free(cand);
+					return real;
+				}
 				return cand;
 			}
 		}
