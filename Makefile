@@ -21,7 +21,7 @@ OPT      := -O2
 endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) libetpan 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) libetpan 2>/dev/null) -lcsv
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) libetpan 2>/dev/null) -lcsv -lm
 ifeq ($(findstring clang,$(CC)),clang)
 PKG_LIBS   := $(filter-out -specs=%,$(PKG_LIBS))
 endif
