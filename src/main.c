@@ -3,6 +3,7 @@
  * the locale and logging, and maps the outcome to an exit status.
  */
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -15,6 +16,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	setlocale(LC_ALL, "");
+	/* a server that hangs up must be an error to report, not a silent death */
+	signal(SIGPIPE, SIG_IGN);
 	rc = cli_main(argc, argv);
 	if (rc >= 0)
 		return rc;

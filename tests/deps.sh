@@ -1,12 +1,12 @@
 #!/bin/sh
 # deps.sh runtime|test: install the Debian packages va needs (with sudo when
 # not root), only when something is missing.  Runtime: libraries, gnuplot.
-# Test: also cmocka, tmux, notmuch (bench), node/npm for the data sets.
+# Test: also cmocka, tmux, notmuch, miller, datamash (benches), node/npm for the data sets.
 set -eu
 
 RUNTIME="build-essential pkg-config libncurses-dev libcurl4-gnutls-dev libsqlite3-dev
-libetpan-dev libcjson-dev libsecret-1-dev libcsv-dev libsodium-dev gnuplot-nox"
-TEST="$RUNTIME libcmocka-dev tmux npm jq notmuch cppcheck clang-format"
+libetpan-dev libcjson-dev libsecret-1-dev libcsv-dev libsodium-dev gnuplot-nox libsasl2-modules"
+TEST="$RUNTIME libcmocka-dev tmux npm jq notmuch neomutt cppcheck clang-format python3 miller datamash gnome-keyring libsecret-tools dbus curl dovecot-imapd dovecot-lmtpd dovecot-submissiond opensmtpd isync sqlite3 bogofilter time"
 
 case "${1:-runtime}" in
 runtime) want=$RUNTIME ;;

@@ -36,13 +36,40 @@ int  cli_open_app(struct cli_globals *g, struct app **app, int refresh);
 int  cli_usage(const char *cmd);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn_config(struct app *app);
+/* IMAP half of `va sync` (cli_sync.c): sync `name` (NULL: every IMAP account),
+ * printing a summary, or putting the report into *json when json is non-NULL. */
+struct cJSON;
+struct accounts_io;
+int  cli_sync_imap(struct cli_globals *g, struct app *app, const char *name, struct cJSON **json);
+/* The accounts_io of network commands: passphrase from VA_PASSPHRASE_FILE. */
+void cli_net_io(struct accounts_io *io);
 /* The subcommands (one file per group). */
 int cmd_import(struct cli_globals *g, int argc, char **argv);
 int cmd_list(struct cli_globals *g, int argc, char **argv);
 int cmd_show(struct cli_globals *g, int argc, char **argv);
 int cmd_search(struct cli_globals *g, int argc, char **argv);
 int cmd_sync(struct cli_globals *g, int argc, char **argv);
+int cmd_send(struct cli_globals *g, int argc, char **argv);
 int cmd_config(struct cli_globals *g, int argc, char **argv);
 int cmd_account(struct cli_globals *g, int argc, char **argv);
+int cmd_jobs(struct cli_globals *g, int argc, char **argv);
+int cmd_daemon(struct cli_globals *g, int argc, char **argv);
+int cmd_followup(struct cli_globals *g, int argc, char **argv);
+int cmd_snooze(struct cli_globals *g, int argc, char **argv);
+/* `va --daemon`: the scheduler in the foreground until SIGTERM (cli_daemon.c). */
+int cli_daemon_run(struct cli_globals *g);
+int cmd_doctor(struct cli_globals *g, int argc, char **argv);
+/* The person-facing accounts_io (cli_account.c): the secrets-file passphrase
+ * from VA_PASSPHRASE_FILE or asked on the terminal (twice for a new file),
+ * messages on stderr, pasted sign-in addresses read from paste_fd (or -1). */
+void cli_account_io(struct accounts_io *io, int paste_fd, int timeout_s);
+int cmd_classify(struct cli_globals *g, int argc, char **argv);
+int cmd_train(struct cli_globals *g, int argc, char **argv);
+int cmd_analyze(struct cli_globals *g, int argc, char **argv);
+
+/* Triage and undo (cli_act.c). */
+int cmd_act(struct cli_globals *g, int argc, char **argv);
+int cmd_undo(struct cli_globals *g, int argc, char **argv);
+int cmd_actions(struct cli_globals *g, int argc, char **argv);
 
 #endif

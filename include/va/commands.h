@@ -1,7 +1,7 @@
 /*
  * commands: the one list of named commands (STYLE 13).  Keymaps bind keys to
- * these names, the help overlay lists them, and later the `:` prompt and the
- * CLI read the same table.  A new command is one X() line here plus, when it
+ * these names, the help overlay lists them and the `:` prompt completes
+ * them; the triage ones match `va act` (app/actions.c).  A new command is one X() line here plus, when it
  * is not handled by a pane, one row in src/ui/command.c.
  *
  * X(ID, "name", "one-line description"): the ID becomes CMD_ID.
@@ -26,9 +26,31 @@
 	X(OPEN, "open", "open the selected message")                                               \
 	X(PANE_NEXT, "pane-next", "switch to the next pane (Inbox, Rules, ...)")                   \
 	X(PANE_PREV, "pane-prev", "switch to the previous pane")                                   \
-	X(SEARCH, "search", "search messages (not built yet)")                                     \
+	X(SEARCH, "search", "search messages (words, \"phrases\", from: subject: ...; empty: all)")  \
+	X(LIMIT, "limit", "show only: unread, flagged, CATEGORY, from:ADDR (empty: all)")          \
+	X(PROMPT, "command", "type a command by name, with completion and history")               \
 	X(MESSAGES, "messages", "list the start-up warnings and errors")                           \
-	X(REDRAW, "redraw", "redraw the whole screen")
+	X(REDRAW, "redraw", "redraw the whole screen")                                             \
+	X(ARCHIVE, "archive", "move to the Archive folder")                                        \
+	X(TRASH, "trash", "move to the Trash folder")                                              \
+	X(MOVE, "move", "move to a folder (asks which)")                                           \
+	X(FLAG, "flag", "flag or unflag")                                                          \
+	X(READ, "toggle-read", "mark read or unread")                                              \
+	X(LABEL, "label", "add a label (asks which)")                                              \
+	X(UNLABEL, "unlabel", "remove a label (asks which)")                                       \
+	X(CATEGORY, "category", "set the category; teaches the classifier (asks which)")           \
+	X(UNDO, "undo", "undo the last triage (all of its messages)")                              \
+	X(TAG, "tag", "tag or untag the message and move on")                                      \
+	X(TAG_THREAD, "tag-thread", "tag every message of the selected thread")                    \
+	X(UNTAG_ALL, "untag-all", "untag every message")                                           \
+	X(TAG_APPLY, "tag-prefix", "apply the next command to every tagged message")               \
+	X(NEXT_UNREAD, "next-unread", "go to the next unread message")                             \
+	X(THREADS, "threads", "group the list by thread, one line per thread (toggle)")            \
+	X(COLLAPSE, "collapse", "expand the selected thread, or collapse it again")                \
+	X(PREVIEW, "preview", "split the inbox: the list above, the selected message below")      \
+	X(SAVE, "save-attachment", "save an attachment of the message to a file")                  \
+	X(VIEW_ATT, "open-attachment", "open an attachment with ~/.mailcap's viewer or $PAGER")    \
+	X(HEADERS, "headers", "show every header of the message, or the summary again")
 
 /* clang-format off */
 enum cmd_id {

@@ -40,4 +40,10 @@ char *mime_html_to_text(const char *html, size_t len);
  * returns seconds since the epoch (UTC) or 0. */
 int64_t mime_parse_date(const char *value);
 
+/* The decoded bytes (transfer encoding undone, no charset conversion) of
+ * part `part`, numbered as attachment.part (src/mail/mime_part.c).  *out is
+ * the caller's (NUL-terminated too).  -1 and *cause when there is no such part. */
+int mime_part_bytes(const char *raw, size_t len, int part, char **out, size_t *outlen,
+                    char **cause);
+
 #endif

@@ -95,4 +95,290 @@ int store_folder_sources(struct store *st, int64_t folder_id, store_source_fn fn
 int   store_kv_set(struct store *st, const char *key, const char *value, char **cause);
 char *store_kv_get(struct store *st, const char *key);
 
+/* ---- classification (src/store/st_classify.c; owner: classify, issue 6) ---- */
+
+/* Every classifier_params row of `model`. */
+typedef void (*store_param_fn)(void *arg, const char *feature, const char *category,
+                               double value);
+int store_classifier_load(struct store *st, const char *model, store_param_fn fn, void *arg,
+                          char **cause);
+/* Saving weights: one transaction; put() with value 0 deletes the row; end()
+ * commits (or rolls back and fails when any put failed) and frees w. */
+struct store_param_writer;
+struct store_param_writer *store_classifier_writer(struct store *st, const char *model,
+                                                   char **cause);
+void store_classifier_put(struct store_param_writer *w, const char *feature,
+                          const char *category, double value);
+int  store_classifier_writer_end(struct store_param_writer *w, char **cause);
+int  store_classifier_clear(struct store *st, const char *model, char **cause);
+
+/* A training label (message_id 0 for files that are not in the store); the label id or -1. */
+int64_t store_label_add(struct store *st, int64_t message_id, const char *hash,
+                        const char *category, const char *source, char **cause);
+/* Labels of stored messages with id > after, in order. */
+typedef void (*store_label_fn)(void *arg, int64_t label_id, int64_t message_id,
+                               const char *category);
+int store_labels_after(struct store *st, int64_t after, store_label_fn fn, void *arg,
+                       char **cause);
+/* Label `category` every message not labelled yet whose folder name, lower-cased,
+ * is LIKE `pattern` (NULL: any) and that has `flag` (0: any); how many, or -1. */
+int64_t store_labels_from_folders(struct store *st, const char *pattern, const char *category,
+                                  unsigned flag, char **cause);
+/* Store a verdict (category NULL: unsure); 0, 1 when there is no such id, -1. */
+int store_message_set_class(struct store *st, int64_t id, const char *category, int confidence,
+                            const char *reason, const char *model, char **cause);
+/* Stream the fields the tokenizer reads (headers, body, sender, subject, list
+ * headers, flags; no attachments list) of the messages `ids` (ids NULL: every
+ * message, or only never-classified ones).  m is borrowed for the call; fn
+ * returns non-zero to stop.  Unknown ids are skipped. */
+typedef int (*store_message_fn)(void *arg, struct message *m);
+int store_classify_each(struct store *st, const int64_t *ids, size_t n, int unclassified_only,
+                        store_message_fn fn, void *arg, char **cause);
+/* The LLM's answers by key (message hash + model) and tokens used per day
+ * ("2026-11-24", UTC).  get: the cached answer (caller frees) or NULL. */
+char   *store_llm_cache_get(struct store *st, const char *key);
+int     store_llm_cache_put(struct store *st, const char *key, const char *model,
+                            const char *response, char **cause);
+int64_t store_llm_usage(struct store *st, const char *day);
+int     store_llm_usage_add(struct store *st, const char *day, int64_t tokens, char **cause);
+/* Every sender address of a message the user answered (known correspondents). */
+typedef void (*store_text_fn)(void *arg, const char *text);
+int store_known_senders(struct store *st, store_text_fn fn, void *arg, char **cause);
+/* ---- end of classification ---- */
+
+/* ---- jobs: the scheduler's queue and run journal (src/store/st_jobs.c, issue 8) ----
+ * Times in jobs and job_runs are milliseconds since the epoch; backoff_base,
+ * backoff_cap and grace are seconds.  A job is leased by setting state
+ * 'running', lease_owner and lease_until; every write that ends a run checks
+ * that the caller still holds the lease (fencing), so a reclaimed job's late
+ * finisher changes nothing.  store_job_start and store_job_finish join the
+ * caller's transaction when one is open (store_begin .. store_commit: a
+ * batch), else run in their own. */
+struct store_job {
+	int64_t id;
+	char   *kind, *key, *args;       /* key: no two active jobs share it */
+	char   *schedule, *spec, *timezone; /* "once"|"every"|"cron", its spec */
+	int64_t next_run;                /* ms; 0 when none */
+	char   *state;                   /* ready running done dead cancelled paused */
+	int     attempts, max_attempts;
+	int64_t backoff_base, backoff_cap, grace; /* seconds */
+	char   *misfire;                 /* skip | once | catch_up */
+	int64_t expires_at;              /* ms; 0 never */
+	char   *idempotency_key, *lease_owner;
+	int64_t lease_until;             /* ms */
+	char   *last_error, *progress;
+	int64_t created_at, updated_at;  /* ms */
+	int64_t run_id;                  /* set by store_job_start */
+};
+void store_job_release(struct store_job *j);
+void store_jobs_free(struct store_job *jobs, size_t n);
+
+/* Insert j: the caller sets kind, schedule/spec, next_run and created_at (the
+ * current time); zero policy fields take the schema defaults; state is
+ * "ready" unless j->state says "paused".  When j->idempotency_key or an active job's j->key already exists,
+ * nothing is inserted: *existed is set and that job's id returned. */
+int64_t store_job_add(struct store *st, const struct store_job *j, int *existed, char **cause);
+/* 0, 1 when there is no such job, -1 on error. */
+int store_job_get(struct store *st, int64_t id, struct store_job *out, char **cause);
+/* All jobs (state NULL) or those in `state`, by id. */
+int store_job_list(struct store *st, const char *state, struct store_job **out, size_t *n,
+                   char **cause);
+/* Ready jobs with next_run <= now, earliest first, at most `limit`. */
+int store_job_due(struct store *st, int64_t now, size_t limit, struct store_job **out, size_t *n,
+                  char **cause);
+/* Earliest next_run of a ready job into *next (0 when none). */
+int store_job_next_due(struct store *st, int64_t *next, char **cause);
+/* Lease a ready job to `owner` until lease_until and open its journal row
+ * (attempt = j->attempts + 1, stored back into j; j->run_id set).  1 when the
+ * job is no longer ready (someone else took or cancelled it). */
+int store_job_start(struct store *st, struct store_job *j, const char *owner, int64_t now,
+                    int64_t lease_until, char **cause);
+/* Give back a job leased by `owner` that never started: its journal row is
+ * removed, its attempt uncounted, it is ready again.  1 when not held. */
+int store_job_unlease(struct store *st, const struct store_job *j, const char *owner,
+                      char **cause);
+/* Extend every lease held by `owner`. */
+int store_job_renew(struct store *st, const char *owner, int64_t lease_until, char **cause);
+/* Close run j->run_id (begun at `started`, 0: when leased) with `outcome`
+ * (ok retry failed expired crashed) and `error`, and move the job to `state` with `next_run` (attempts reset to 0
+ * when reset_attempts) — only while `owner` still holds it: 1 when the lease
+ * was lost (then the run row keeps what the reclaim wrote, 'crashed'). */
+int store_job_finish(struct store *st, const struct store_job *j, const char *owner,
+                     int64_t started, int64_t now, const char *outcome, const char *error, const char *state, int64_t next_run,
+                     int reset_attempts, char **cause);
+/* A ready job that will not run now: set state/next_run/last_error, and when
+ * outcome is non-NULL journal a run that ended at once with it (expiry). */
+int store_job_settle(struct store *st, const struct store_job *j, int64_t now, const char *outcome,
+                     const char *error, const char *state, int64_t next_run, char **cause);
+/* Take back running jobs whose lease ended before `now` (all running jobs
+ * not owned by `keep_owner` when `all`): open runs become 'crashed', the job
+ * becomes ready at `now`, or dead when out of attempts.  Returns how many. */
+int store_job_reclaim(struct store *st, int64_t now, const char *keep_owner, int all,
+                      char **cause);
+/* cancel: a ready/paused/running/dead job becomes cancelled.  retry: a dead,
+ * failed or cancelled job becomes ready now with its attempts reset.
+ * 0, 1 when there is no such job in a state that allows it. */
+int store_job_cancel(struct store *st, int64_t id, int64_t now, char **cause);
+int store_job_retry(struct store *st, int64_t id, int64_t now, char **cause);
+int store_job_set_progress(struct store *st, int64_t id, const char *progress, char **cause);
+/* Number of journal rows of job `id` (0: all jobs) with `outcome` (NULL: any). */
+int64_t store_job_run_count(struct store *st, int64_t id, const char *outcome, char **cause);
+
+/* Follow-ups and snoozes (tables followups, snoozes; times in seconds).
+ * A follow-up waits for a reply in the message's thread: any later message
+ * in the thread from another sender. */
+struct store_reminder {
+	int64_t  id, message_id, thread_id, msg_date, when; /* when: due_at / until */
+	char    *from_addr;
+	unsigned flags;
+};
+void    store_reminders_free(struct store_reminder *r, size_t n);
+int64_t store_followup_add(struct store *st, int64_t message_id, int64_t due_at, const char *note,
+                           int64_t now, char **cause);
+int64_t store_snooze_add(struct store *st, int64_t message_id, int64_t until, int64_t now,
+                         char **cause);
+/* Waiting follow-ups (all of them), or sleeping snoozes due by `now`. */
+int store_followups_waiting(struct store *st, struct store_reminder **out, size_t *n,
+                            char **cause);
+int store_snoozes_due(struct store *st, int64_t now, struct store_reminder **out, size_t *n,
+                      char **cause);
+/* 1 when the thread has a message dated after `after` from someone other
+ * than `from`, 0 when not, -1 on error. */
+int store_thread_replied(struct store *st, int64_t thread_id, int64_t message_id, int64_t after,
+                         const char *from, char **cause);
+/* Set a follow-up's state (waiting due done cancelled) or a snooze's
+ * (sleeping woken cancelled). */
+int store_followup_set(struct store *st, int64_t id, const char *state, char **cause);
+int store_snooze_set(struct store *st, int64_t id, const char *state, char **cause);
+/* ---- end of jobs ---- */
+
+/* ---- analysis: datasets and analyses (src/store/st_analysis.c; owner: analysis, issue 10) ---- */
+struct store_analysis {
+	int64_t id, dataset_id;
+	char   *name, *path;        /* the dataset's */
+	int64_t size, rows, columns;
+	char   *params, *result;    /* JSON: options; the facts (report_json) */
+	char   *summary, *summary_model, *report_path;
+	int64_t created_at;         /* seconds */
+};
+void store_analysis_release(struct store_analysis *a);
+void store_analyses_free(struct store_analysis *a, size_t n);
+/* A datasets row; its id or -1.  hash may be NULL. */
+int64_t store_dataset_add(struct store *st, const char *name, const char *path, const char *hash,
+                          int64_t size, int64_t rows, int64_t columns, char **cause);
+/* An analyses row of dataset_id (a->id, a->name... are ignored); its id or -1. */
+int64_t store_analysis_add(struct store *st, const struct store_analysis *a, char **cause);
+/* Newest first, at most limit (0: all), without `result` (NULL) unless full. */
+int store_analysis_list(struct store *st, size_t limit, int full, struct store_analysis **out,
+                        size_t *n, char **cause);
+/* 0, 1 when there is no such id, -1 on error; out is filled in full. */
+int store_analysis_get(struct store *st, int64_t id, struct store_analysis *out, char **cause);
+/* ---- end of analysis ---- */
+
+/* ---- triage actions and undo (src/store/st_actions.c; owner: the TUI, issue 3) ---- */
+
+/* What triage reads and changes of one message.  Strings are owned (NULL: absent). */
+struct store_msg_state {
+	int64_t  id, account_id, folder_id;
+	char    *account, *account_type, *folder, *source, *path, *hash, *subject;
+	unsigned flags;
+	char    *keywords;
+	char    *category, *reason, *model;
+	int      confidence; /* -1: none */
+};
+void store_msg_state_release(struct store_msg_state *s);
+/* 0, 1 when there is no such message, -1 on error. */
+int store_msg_state_get(struct store *st, int64_t id, struct store_msg_state *out, char **cause);
+int store_message_set_keywords(struct store *st, int64_t id, const char *keywords, char **cause);
+/* Put a message in another folder (row id) with its new file path (NULL: none). */
+int store_message_move(struct store *st, int64_t id, int64_t folder_id, const char *path,
+                       char **cause);
+/* Set the verdict columns as they are (category NULL and confidence -1: unclassified). */
+int store_message_put_class(struct store *st, int64_t id, const char *category, int confidence,
+                            const char *reason, const char *model, char **cause);
+int store_label_delete(struct store *st, int64_t label_id, char **cause);
+
+/* One row of the actions journal.  Times in seconds; undone_at 0 while live. */
+struct store_action {
+	int64_t id, message_id, account_id, batch;
+	char   *kind, *args, *undo, *origin, *rule, *server_state;
+	int64_t created_at, undone_at;
+	char   *subject; /* the message's, when listed; NULL when it is gone */
+};
+void store_action_release(struct store_action *a);
+void store_actions_free(struct store_action *a, size_t n);
+/* Insert a (id, created_at when 0, subject ignored); the new id or -1. */
+int64_t store_action_add(struct store *st, const struct store_action *a, char **cause);
+/* A batch number no action uses yet. */
+int64_t store_action_new_batch(struct store *st, char **cause);
+int store_action_get(struct store *st, int64_t id, struct store_action *out, char **cause);
+/* Newest first, at most limit (0: all). */
+int store_action_list(struct store *st, size_t limit, struct store_action **out, size_t *n,
+                      char **cause);
+/* The newest action by `origin` not undone yet: its id into *id (0 when none). */
+int store_action_last_live(struct store *st, const char *origin, int64_t *id, char **cause);
+/* Live actions of a batch, newest first. */
+int store_action_batch(struct store *st, int64_t batch, struct store_action **out, size_t *n,
+                       char **cause);
+int store_action_set_undone(struct store *st, int64_t id, int64_t when, char **cause);
+/* ---- end of triage actions ---- */
+
+/* ---- IMAP sync state (src/store/st_sync.c; owner: IMAP, issue 5) ----
+ * Messages synced from IMAP have source "imap:UIDVALIDITY:UID" and their
+ * uid/uidvalidity/modseq columns set.  Functions return 0 or -1 and *cause. */
+struct store_sync_folder {
+	uint32_t uidvalidity, uidnext; /* 0: never synced */
+	uint64_t highestmodseq;
+	int64_t  last_sync;            /* seconds */
+	int64_t  count;                /* messages stored in the folder (get only) */
+};
+/* 0, 1 when there is no such folder, -1. */
+int store_sync_folder_get(struct store *st, int64_t folder_id, struct store_sync_folder *out,
+                          char **cause);
+/* Save the cursor (count ignored) and the folder's special-use role (NULL: none). */
+int store_sync_folder_set(struct store *st, int64_t folder_id, const struct store_sync_folder *f,
+                          const char *special_use, char **cause);
+struct store_sync_msg {
+	int64_t  id;
+	uint32_t uid;
+	unsigned flags;    /* enum msg_flag */
+	char    *keywords; /* owned by lists from store_sync_messages */
+	uint64_t modseq;
+};
+/* The folder's messages with this uidvalidity, by ascending uid. */
+int  store_sync_messages(struct store *st, int64_t folder_id, uint32_t uidvalidity,
+                         struct store_sync_msg **out, size_t *n, char **cause);
+void store_sync_messages_free(struct store_sync_msg *v, size_t n);
+/* Set uid, uidvalidity, flags, keywords and modseq of the messages v[i].id. */
+int store_sync_put(struct store *st, uint32_t uidvalidity, const struct store_sync_msg *v,
+                   size_t n, char **cause);
+/* Delete the folder's messages from another uidvalidity (or none): how many, or -1. */
+int64_t store_sync_drop_stale(struct store *st, int64_t folder_id, uint32_t uidvalidity,
+                              char **cause);
+/* Triage actions journaled with server_state "pending" on the account, with
+ * their message's current state (ORDER BY message, action).  Pending rows
+ * whose message is gone become "gone" first. */
+struct store_sync_pending {
+	int64_t  action_id, message_id;
+	char    *kind, *args;
+	uint32_t uid, uidvalidity;
+	char    *folder;        /* where the store has the message now */
+	char    *server_folder; /* the folder its uidvalidity belongs to, or NULL */
+	unsigned flags;
+	char    *keywords;
+};
+int  store_sync_pending(struct store *st, int64_t account_id, struct store_sync_pending **out,
+                        size_t *n, char **cause);
+void store_sync_pending_free(struct store_sync_pending *v, size_t n);
+/* "done", "gone", "failed"... */
+int store_sync_action_state(struct store *st, int64_t action_id, const char *state, char **cause);
+/* The message now lives at (uidvalidity, uid): its source and uid columns follow. */
+int store_sync_relocate(struct store *st, int64_t id, uint32_t uidvalidity, uint32_t uid,
+                        char **cause);
+/* The account's folder whose special_use is `role` ("trash"): its name
+ * (caller frees) and row id, or NULL (and *folder_id 0) when none. */
+char *store_sync_special_folder(struct store *st, int64_t account_id, const char *role,
+                                int64_t *folder_id, char **cause);
+/* ---- end of IMAP sync state ---- */
+
 #endif

@@ -165,6 +165,20 @@ static int rescan_account(struct app *app, const struct account *a, struct impor
 	return rc;
 }
 
+/* The demo mailbox is read-only and its triage lives in the store only
+ * (include/va/actions.h): it is scanned once per path, so later rescans do
+ * not undo that triage by reading the unchanged files again. */
+static int demo_scanned(struct app *app, const struct account *a)
+{
+	char *was = store_kv_get(app->store, "demo.scanned");
+	int same = was && !strcmp(was, a->path) && store_account_id(app->store, a->name) > 0;
+
+	free(was);
+	if (!same && store_kv_set(app->store, "demo.scanned", a->path, NULL) < 0)
+		return 0;
+	return same;
+}
+
 int inbox_refresh_local(struct app *app, struct import_report *r, char **cause)
 {
 	size_t i;
@@ -174,6 +188,8 @@ int inbox_refresh_local(struct app *app, struct import_report *r, char **cause)
 		return -1;
 	for (i = 0; rc == 0 && i < app->naccounts; i++) {
 		const struct account *a = &app->accounts[i];
+		if (!strcmp(a->type, "demo") && a->path && demo_scanned(app, a))
+			continue;
 		if ((!strcmp(a->type, "maildir") || !strcmp(a->type, "demo")) && a->path)
 			rc = rescan_account(app, a, r, cause);
 	}

@@ -27,9 +27,38 @@ static const struct cli_cmd commands[] = {
 	 cmd_search},
 	{"import", "PATH [--folder F]",
 	 "import a Maildir, an mbox file, a directory of messages or one message", cmd_import},
-	{"sync", "[ACCOUNT]", "rescan local Maildir accounts (IMAP arrives with its own issue)",
+	{"sync", "[ACCOUNT]", "rescan local Maildir accounts and sync IMAP accounts",
 	 cmd_sync},
-	{"account", "list", "list configured accounts", cmd_account},
+	{"send", "--to ADDR --subject S [--body-file F|-] [--account A]",
+	 "send a message over SMTP and keep a copy in Sent", cmd_send},
+	{"account", "add NAME --preset gmail|outlook|imap|maildir [--email E] [--imap-host H]"
+	            " [--smtp-host H] [--path DIR] [--client-id ID] ... | login NAME"
+	            " [--password-stdin] [--flow loopback|paste|device] | list | remove NAME",
+	 "add, sign in to, list or remove mail accounts", cmd_account},
+	{"doctor", "", "check the set-up: config, keyring, accounts and their sign-in", cmd_doctor},
+	{"classify", "[ID...|--all]",
+	 "classify messages (no ID: the unclassified ones) and store the verdicts", cmd_classify},
+	{"train", "[--category CAT PATH]... | --set CAT ID...",
+	 "teach the classifier: pending labels, files or a Maildir, or stored messages", cmd_train},
+	{"act", "ID[,ID...] archive|trash|move FOLDER|flag|unflag|read|unread|label L|unlabel L"
+	        "|category C",
+	 "triage messages (one undoable batch)", cmd_act},
+	{"undo", "[ACTION_ID] [--batch N]", "undo the last triage batch, one action or a batch",
+	 cmd_undo},
+	{"actions", "[--limit N]", "list recent triage actions, newest first", cmd_actions},
+	{"jobs", "list [--state S] | kinds | add KIND [--at T] [--every D | --cron EXPR] [--args A]"
+	         " [--key K] [--idempotency-key K] [--misfire skip|once|catch_up] [--grace D]"
+	         " [--expires D] [--max-attempts N] [-- PROGRAM ARGS...] | cancel ID | retry ID",
+	 "list, add, cancel or retry background jobs", cmd_jobs},
+	{"followup", "ID --after D [--business-days]",
+	 "bring a message back flagged if no reply arrives in its thread in time", cmd_followup},
+	{"snooze", "ID --until WHEN", "hide a message until WHEN (local accounts: marks it unread "
+	                              "then)", cmd_snooze},
+	{"daemon", "start | stop | status | run",
+	 "the background scheduler (va --daemon runs it in the foreground)", cmd_daemon},
+	{"analyze", "FILE|URL|- [--report out.html|out.md] [--group-by COL] [--chart COL]"
+	            " [--delimiter C] [--no-header] [--memory SIZE] [--no-save] | --list [--limit N]",
+	 "statistics, charts and a report of a CSV file in bounded memory", cmd_analyze},
 	{"config", "check | example | path", "validate va.conf, print an example, show paths",
 	 cmd_config},
 	{"help", "[COMMAND]", "show help for va or one command", cmd_help},
@@ -83,6 +112,7 @@ static void print_help(FILE *fp)
 	            "  --config FILE    read FILE instead of $XDG_CONFIG_HOME/va/va.conf\n"
 	            "  --data-dir DIR   keep the database in DIR instead of $XDG_DATA_HOME/va\n"
 	            "  --json           machine-readable output (every listing)\n"
+	            "  --daemon         run the background scheduler in the foreground\n"
 	            "  -q, --quiet      no progress or warnings on stderr\n"
 	            "  -h, --help       this help;  va help COMMAND for one command\n"
 	            "  -V, --version    print the version\n\n"
@@ -162,9 +192,10 @@ static int parse_globals(struct cli_globals *g, int argc, char **argv, int *stat
 	    {"config", required_argument, NULL, 'c'}, {"data-dir", required_argument, NULL, 'd'},
 	    {"json", no_argument, NULL, 'j'},         {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
+	    {"daemon", no_argument, NULL, 'D'},
 	    {NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, daemon = 0;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+c:d:jqhV", opts, NULL)) != -1) {
@@ -175,12 +206,17 @@ static int parse_globals(struct cli_globals *g, int argc, char **argv, int *stat
 		case 'q': g->quiet = 1; break;
 		case 'h': print_help(stdout); *status = EXIT_OK; return -1;
 		case 'V': *status = cmd_version(g, 0, NULL); return -1;
+		case 'D': daemon = 1; break;
 		default:
 			cli_error("unknown option \"%s\"", argv[optind - 1]);
 			print_help(stderr);
 			*status = EXIT_USAGE;
 			return -1;
 		}
+	}
+	if (daemon) {
+		*status = cli_daemon_run(g);
+		return -1;
 	}
 	return optind;
 }

@@ -1,5 +1,5 @@
 /*
- * cli_admin: import, sync, account list and config: bringing mail in and
+ * cli_admin: import, sync and config: bringing mail in and
  * looking at the set-up.
  */
 #include <getopt.h>
@@ -13,6 +13,7 @@
 #include "va/cli.h"
 #include "va/conf.h"
 #include "va/paths.h"
+#include "va/sync.h"
 #include "va/util.h"
 
 static void progress(void *arg, size_t done, size_t total)
@@ -102,8 +103,9 @@ int cmd_sync(struct cli_globals *g, int argc, char **argv)
 {
 	struct import_report r;
 	struct app *app;
+	cJSON *imap = NULL;
 	char *cause = NULL;
-	int rc;
+	int rc, imap_rc;
 
 	if (argc > 2)
 		return cli_usage("sync");
@@ -114,57 +116,31 @@ int cmd_sync(struct cli_globals *g, int argc, char **argv)
 		app_close(app);
 		return EXIT_ERROR;
 	}
+	if (argc == 2 && sync_is_imap(app, argv[1])) { /* IMAP (issue 5): that account only */
+		rc = cli_sync_imap(g, app, argv[1], g->json ? &imap : NULL);
+		if (imap)
+			cli_json_print(imap);
+		app_close(app);
+		return rc;
+	}
 	memset(&r, 0, sizeof r);
 	rc = inbox_refresh_local(app, &r, &cause);
-	if (g->json)
-		cli_json_print(report_json("local accounts", &r));
-	else if (!g->quiet)
+	imap_rc = argc == 2 ? EXIT_OK : cli_sync_imap(g, app, NULL, g->json ? &imap : NULL);
+	if (g->json) {
+		cJSON *o = report_json("local accounts", &r);
+
+		if (imap)
+			cJSON_AddItemToObject(o, "imap", imap);
+		cli_json_print(o);
+	} else if (!g->quiet)
 		report_text("synced", "local accounts", &r);
 	if (rc < 0)
 		cli_error("sync stopped: %s", cause);
+	rc = rc < 0 ? -1 : imap_rc == EXIT_OK ? 0 : -1;
 	free(cause);
 	import_report_release(&r);
 	app_close(app);
 	return rc < 0 ? EXIT_ERROR : EXIT_OK;
-}
-
-int cmd_account(struct cli_globals *g, int argc, char **argv)
-{
-	struct app *app;
-	size_t i;
-
-	if (argc != 2 || strcmp(argv[1], "list"))
-		return cli_usage("account");
-	if (cli_open_app(g, &app, 0) < 0)
-		return EXIT_ERROR;
-	if (g->json) {
-		cJSON *a = cJSON_CreateArray();
-		for (i = 0; i < app->naccounts; i++) {
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "name", app->accounts[i].name);
-			cJSON_AddStringToObject(o, "type", app->accounts[i].type);
-			if (app->accounts[i].email)
-				cJSON_AddStringToObject(o, "email", app->accounts[i].email);
-			else
-				cJSON_AddNullToObject(o, "email");
-			if (app->accounts[i].path)
-				cJSON_AddStringToObject(o, "path", app->accounts[i].path);
-			else
-				cJSON_AddNullToObject(o, "path");
-			cJSON_AddItemToArray(a, o);
-		}
-		cli_json_print(a);
-	} else {
-		for (i = 0; i < app->naccounts; i++)
-			printf("%-16s %-8s %s\n", app->accounts[i].name, app->accounts[i].type,
-			       app->accounts[i].email ? app->accounts[i].email
-			                              : (app->accounts[i].path ? app->accounts[i].path : ""));
-		if (app->demo && !g->quiet)
-			fprintf(stderr, "va: no account configured: showing the demo mailbox "
-			                "(add one in %s)\n", app->config_path);
-	}
-	app_close(app);
-	return EXIT_OK;
 }
 
 static int config_check(struct cli_globals *g)

@@ -44,6 +44,14 @@ static int check_header(const char *path, char **cause)
 	return 0;
 }
 
+/* Stores open in this process.  POSIX locks belong to the process and any
+ * close() of the database file drops them all, so once a connection is open
+ * the pre-open checks above (open + close) must not run again: they would
+ * strip the live connections' locks, and another process would then delete
+ * the WAL under them (lost commits).  Later opens rely on SQLite's own
+ * "not a database" error instead. */
+static int nstores;
+
 struct store *store_open(const char *path, char **cause)
 {
 	struct store *st;
@@ -52,7 +60,8 @@ struct store *store_open(const char *path, char **cause)
 	    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
 	    "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;";
 
-	if (ensure_file(path, cause) < 0 || check_header(path, cause) < 0)
+	if (__atomic_load_n(&nstores, __ATOMIC_ACQUIRE) == 0 &&
+	    (ensure_file(path, cause) < 0 || check_header(path, cause) < 0))
 		return NULL;
 	st = xcalloc(1, sizeof(*st));
 	st->path = xstrdup(path);
@@ -75,6 +84,8 @@ struct store *store_open(const char *path, char **cause)
 		return NULL;
 	}
 	chmod(path, 0600);
+	__atomic_add_fetch(&nstores, 1, __ATOMIC_ACQ_REL);
+	st->counted = 1;
 	return st;
 }
 
@@ -84,6 +95,8 @@ void store_close(struct store *st)
 
 	if (!st)
 		return;
+	if (st->counted)
+		__atomic_sub_fetch(&nstores, 1, __ATOMIC_ACQ_REL);
 	for (i = 0; i < SQ_NCACHED; i++)
 		sqlite3_finalize(st->cache[i]);
 	if (st->db)

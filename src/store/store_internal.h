@@ -24,6 +24,7 @@ struct store {
 	sqlite3      *db;
 	char         *path;
 	sqlite3_stmt *cache[SQ_NCACHED];
+	int           counted; /* counted in db.c's open stores */
 };
 
 /* The cached statement `which`, reset and unbound, preparing it on first use. */

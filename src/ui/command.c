@@ -80,9 +80,73 @@ static int run_pane_prev(struct ui *ui)
 	return switch_tab(ui, -1);
 }
 
+/* Search and limit act on the inbox: a message view on top is closed. */
+static struct pane *inbox_for_filter(struct ui *ui)
+{
+	if (ui->overlay)
+		ui_close_top(ui);
+	ui->tab = TAB_INBOX;
+	if (ui->view[TAB_INBOX])
+		ui_close_top(ui);
+	return ui->tabs[TAB_INBOX];
+}
+
+static int search_done(struct ui *ui, const char *text, void *arg)
+{
+	(void)arg;
+	pane_inbox_search(inbox_for_filter(ui), text);
+	return UI_DRAW;
+}
+
+static int limit_done(struct ui *ui, const char *text, void *arg)
+{
+	(void)arg;
+	pane_inbox_limit(inbox_for_filter(ui), text);
+	return UI_DRAW;
+}
+
 static int run_search(struct ui *ui)
 {
-	status_info(ui, "search: not built yet (try `va search QUERY` on the command line)");
+	prompt_open(ui, PROMPT_SEARCH, "search", NULL, search_done, NULL, NULL);
+	return UI_DRAW;
+}
+
+static int run_limit(struct ui *ui)
+{
+	prompt_open(ui, PROMPT_LIMIT, "limit to", NULL, limit_done, NULL, NULL);
+	return UI_DRAW;
+}
+
+static int prompt_done(struct ui *ui, const char *text, void *arg)
+{
+	(void)arg;
+	return command_line_run(ui, text);
+}
+
+static int run_prompt(struct ui *ui)
+{
+	prompt_open(ui, PROMPT_COMMAND, "", NULL, prompt_done, NULL, NULL);
+	return UI_DRAW;
+}
+
+static int run_preview(struct ui *ui)
+{
+	ui->preview = !ui->preview;
+	ui_layout(ui);
+	status_info(ui, "preview: %s", ui->preview ? "on" : "off");
+	return UI_DRAW | UI_FULL;
+}
+
+static int run_tag_prefix(struct ui *ui)
+{
+	size_t n = ui->tabs[TAB_INBOX] ? pane_inbox_ntagged(ui->tabs[TAB_INBOX]) : 0;
+
+	if (n == 0) {
+		status_info(ui, "no message is tagged");
+		return UI_DRAW;
+	}
+	ui->tag_prefix = 1;
+	status_info(ui, "the next command applies to %zu tagged message%s", n, n == 1 ? "" : "s");
 	return UI_DRAW;
 }
 
@@ -99,7 +163,8 @@ static const struct {
 } handlers[] = {
     {CMD_QUIT, run_quit},     {CMD_HELP, run_help},           {CMD_MESSAGES, run_messages},
     {CMD_CLOSE, run_close},   {CMD_PANE_NEXT, run_pane_next}, {CMD_PANE_PREV, run_pane_prev},
-    {CMD_SEARCH, run_search}, {CMD_REDRAW, run_redraw},
+    {CMD_SEARCH, run_search}, {CMD_REDRAW, run_redraw},     {CMD_LIMIT, run_limit},
+    {CMD_PROMPT, run_prompt}, {CMD_TAG_APPLY, run_tag_prefix}, {CMD_PREVIEW, run_preview},
 };
 
 int command_run(struct ui *ui, enum cmd_id cmd)
@@ -113,6 +178,25 @@ int command_run(struct ui *ui, enum cmd_id cmd)
 	for (i = 0; i < VA_ARRAY_LEN(handlers); i++)
 		if (handlers[i].cmd == cmd)
 			return handlers[i].run(ui);
+	if (triage_is(cmd) && ui->overlay) {
+		status_info(ui, "%s: close the overlay first", command_name(cmd));
+		return UI_DRAW;
+	}
+	if (triage_is(cmd))
+		return triage_run(ui, cmd, NULL);
 	status_info(ui, "%s: nothing to do here", command_name(cmd));
 	return UI_DRAW;
+}
+
+int command_run_arg(struct ui *ui, enum cmd_id cmd, const char *arg)
+{
+	if (!arg)
+		return command_run(ui, cmd);
+	if (cmd == CMD_SEARCH)
+		return search_done(ui, arg, NULL);
+	if (cmd == CMD_LIMIT)
+		return limit_done(ui, arg, NULL);
+	if (ui->overlay)
+		ui_close_top(ui);
+	return triage_run(ui, cmd, arg);
 }

@@ -3,7 +3,14 @@
  * One row per message: flags (N unread, ! flagged, @ attachment), date,
  * sender, subject and the category badge with its confidence; unread rows in
  * bold.  Columns are cut by display width (utf8_fit), so wide characters
- * never push a row past the edge.  Enter opens the message view.
+ * never push a row past the edge.  Enter opens the message view (and marks
+ * it read, an undoable action like any other).
+ *
+ * Tags are kept as a sorted set of message ids, so they survive reloads; a
+ * search (FTS5 through store_search_syntax) and a limit (unread, flagged, a
+ * category, from:TEXT) narrow what inbox_list returns.  The thread view
+ * (threads.c) maps screen rows to messages; a collapsed thread's row stands
+ * for all of its messages when tagged or triaged.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,6 +19,7 @@
 #include <time.h>
 
 #include "ui_internal.h"
+#include "va/actions.h"
 #include "va/app.h"
 #include "va/util.h"
 
@@ -20,11 +28,72 @@ enum { FLAG_COLS = 3, DATE_COLS = 10, GAP = 1, MIN_SENDER = 16, MAX_SENDER = 28 
 struct inbox {
 	struct message *msgs;
 	size_t n;
+	int64_t *tags; /* sorted */
+	size_t ntags;
+	char *search;  /* NULL: none */
+	char *limit;   /* as typed, NULL: none */
+	char *from;    /* the limit's from: text */
+	const char *category;
+	int unread, flagged;
+	int threads;              /* the thread view is on */
+	struct thread_row *rows;  /* its rows (threads on) */
+	size_t nrows;
+	int64_t *open;            /* expanded threads */
+	size_t nopen;
 };
+
+static void rows_build(struct inbox *in)
+{
+	x_free(&in->rows);
+	in->nrows = in->threads ? thread_rows(in->msgs, in->n, in->open, in->nopen, &in->rows)
+	                        : in->n;
+}
+
+/* The message drawn on row `row`. */
+static struct message *row_msg(struct inbox *in, size_t row)
+{
+	return &in->msgs[in->rows ? in->rows[row].msg : row];
+}
+
+/* > 1 when row is a collapsed thread of that many messages. */
+static size_t row_count(const struct inbox *in, size_t row)
+{
+	return in->rows ? in->rows[row].count : 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int tagged(const struct inbox *in, int64_t id)
+{
+	return in->ntags && bsearch(&id, in->tags, in->ntags, sizeof(*in->tags), cmp_id) != NULL;
+}
+
+/* Tag (on) or untag id. */
+static void tag_set(struct inbox *in, int64_t id, int on)
+{
+	int64_t *at;
+
+	if (tagged(in, id) == on)
+		return;
+	if (on) {
+		in->tags = xrealloc(in->tags, (in->ntags + 1) * sizeof(*in->tags));
+		in->tags[in->ntags++] = id;
+		qsort(in->tags, in->ntags, sizeof(*in->tags), cmp_id);
+		return;
+	}
+	at = bsearch(&id, in->tags, in->ntags, sizeof(*in->tags), cmp_id);
+	memmove(at, at + 1, (size_t)(in->tags + in->ntags - at - 1) * sizeof(*at));
+	in->ntags--;
+}
 
 static size_t inbox_rows(struct pane *p)
 {
-	return ((struct inbox *)p->data)->n;
+	return ((struct inbox *)p->data)->nrows;
 }
 
 /* "14:03" today, "Nov 24" this year, "2025-11-24" before. */
@@ -45,9 +114,9 @@ static void format_date(int64_t when, char *buf, size_t len)
 		strftime(buf, len, "%Y-%m-%d", &tm);
 }
 
-static void format_flags(const struct message *m, char buf[FLAG_COLS + 1])
+static void format_flags(const struct message *m, int tag, char buf[FLAG_COLS + 1])
 {
-	buf[0] = (m->flags & MSG_SEEN) ? ' ' : 'N';
+	buf[0] = tag ? '*' : (m->flags & MSG_SEEN) ? ' ' : 'N';
 	buf[1] = (m->flags & MSG_FLAGGED) ? '!' : ' ';
 	buf[2] = (m->attach_count > 0 || m->natt > 0) ? '@' : ' ';
 	buf[3] = '\0';
@@ -78,15 +147,29 @@ static attr_t cell_attr(struct pane *p, enum role r, int selected, int unread)
 	return unread ? a | theme_attr(&p->ui->theme, ROLE_INBOX_UNREAD) | A_BOLD : a;
 }
 
+/* The subject cell: "(3) subject" for a collapsed thread, indented replies. */
+static char *subject_text(const struct inbox *in, size_t row, const struct message *m)
+{
+	const char *subj = m->subject && *m->subject ? m->subject : "(no subject)";
+
+	if (row_count(in, row) > 1)
+		return xasprintf("(%zu) %s", row_count(in, row), subj);
+	if (in->rows && in->rows[row].depth)
+		return xasprintf("  \xe2\x86\xb3 %s", subj);
+	return xstrdup(subj);
+}
+
 static void inbox_draw_row(struct pane *p, WINDOW *w, int y, size_t row, int selected)
 {
-	const struct message *m = &((struct inbox *)p->data)->msgs[row];
+	struct inbox *in = p->data;
+	const struct message *m = row_msg(in, row);
+	char *subject = subject_text(in, row, m);
 	int unread = !(m->flags & MSG_SEEN), x = 0, sw = sender_cols(p->width);
 	int bw, subject_w;
 	char flags[FLAG_COLS + 1], date[64], *badge = format_badge(m);
 	const char *sender = m->from_name && *m->from_name ? m->from_name : m->from_addr;
 
-	format_flags(m, flags);
+	format_flags(m, tagged(in, m->id), flags);
 	format_date(m->date, date, sizeof date);
 	bw = badge ? (int)utf8_width(badge) : 0;
 	subject_w = p->width - (FLAG_COLS + DATE_COLS + sw + 3 * GAP) - (badge ? bw + GAP : 0);
@@ -99,12 +182,32 @@ static void inbox_draw_row(struct pane *p, WINDOW *w, int y, size_t row, int sel
 	ui_put(w, y, x, sender ? sender : "(no sender)", sw,
 	       cell_attr(p, ROLE_INBOX_SENDER, selected, unread));
 	x += sw + GAP;
-	ui_put(w, y, x, m->subject && *m->subject ? m->subject : "(no subject)", subject_w,
-	       cell_attr(p, ROLE_INBOX_ROW, selected, unread));
+	ui_put(w, y, x, subject, subject_w, cell_attr(p, ROLE_INBOX_ROW, selected, unread));
+	free(subject);
 	if (badge)
 		ui_put(w, y, p->width - bw, badge, bw,
 		       cell_attr(p, theme_category_role(m->category), selected, 0));
 	free(badge);
+}
+
+/* Opening a message reads it: an action (undoable), reflected in the row. */
+static void mark_read(struct pane *p, struct message *m)
+{
+	struct inbox *in = p->data;
+	struct action_outcome o;
+	char *cause = NULL;
+
+	if (action_apply(p->ui->app, &m->id, 1, ACT_READ, NULL, &o, &cause) < 0) {
+		status_error(p->ui, "cannot mark message %" PRId64 " read: %s", m->id,
+		             cause ? cause : "?");
+		free(cause);
+		return;
+	}
+	action_outcome_release(&o);
+	m->flags |= MSG_SEEN;
+	row_msg(in, p->sel)->flags |= MSG_SEEN;
+	if (p->ui->unread)
+		p->ui->unread--;
 }
 
 static void inbox_open(struct pane *p)
@@ -115,11 +218,13 @@ static void inbox_open(struct pane *p)
 	int64_t id;
 	int rc;
 
-	if (in->n == 0)
+	if (in->nrows == 0)
 		return;
-	id = in->msgs[p->sel].id;
+	id = row_msg(in, p->sel)->id;
 	message_init(&m);
 	rc = inbox_show(p->ui->app, id, &m, &cause);
+	if (rc == 0 && !(m.flags & MSG_SEEN))
+		mark_read(p, &m);
 	if (rc == 0)
 		ui_open_view(p->ui, pane_message_new(p->ui, &m));
 	else if (rc == 1)
@@ -131,17 +236,158 @@ static void inbox_open(struct pane *p)
 	free(cause);
 }
 
-static int inbox_command(struct pane *p, enum cmd_id cmd)
+static int inbox_tag_thread(struct pane *p);
+
+static int inbox_tag(struct pane *p)
 {
-	if (cmd != CMD_OPEN)
-		return UI_UNHANDLED;
+	struct inbox *in = p->data;
+
+	int64_t id;
+
+	if (in->nrows == 0)
+		return UI_DRAW;
+	id = row_msg(in, p->sel)->id;
+	if (row_count(in, p->sel) > 1)
+		return inbox_tag_thread(p);
+	tag_set(in, id, !tagged(in, id));
+	if (p->sel + 1 < in->nrows)
+		p->sel++;
+	return UI_DRAW;
+}
+
+static int inbox_tag_thread(struct pane *p)
+{
+	struct inbox *in = p->data;
+	size_t i, n = 0;
+	int64_t t;
+
+	int64_t id;
+
+	if (in->nrows == 0)
+		return UI_DRAW;
+	t = row_msg(in, p->sel)->thread_id;
+	id = row_msg(in, p->sel)->id;
+	for (i = 0; i < in->n; i++)
+		if (in->msgs[i].id == id || (t && in->msgs[i].thread_id == t)) {
+			tag_set(in, in->msgs[i].id, 1);
+			n++;
+		}
+	status_info(p->ui, "tagged %zu message%s of this thread", n, n == 1 ? "" : "s");
+	return UI_DRAW;
+}
+
+static int inbox_untag_all(struct pane *p)
+{
+	pane_inbox_untag(p);
+	status_info(p->ui, "no message is tagged");
+	return UI_DRAW;
+}
+
+/* The next unread row after the selection, wrapping round. */
+static int inbox_next_unread(struct pane *p)
+{
+	struct inbox *in = p->data;
+	size_t i, r;
+
+	for (i = 1; i <= in->nrows; i++) {
+		r = (p->sel + i) % in->nrows;
+		if (!(row_msg(in, r)->flags & MSG_SEEN)) {
+			p->sel = r;
+			return UI_DRAW;
+		}
+	}
+	status_info(p->ui, "no unread message");
+	return UI_DRAW;
+}
+
+/* The row showing message id (or, collapsed, its thread t); 0 when none. */
+static size_t row_of_msg(struct inbox *in, int64_t id, int64_t t)
+{
+	size_t i;
+
+	for (i = 0; i < in->nrows; i++)
+		if (row_msg(in, i)->id == id || (t && row_count(in, i) > 1 && row_msg(in, i)->thread_id == t))
+			return i;
+	return 0;
+}
+
+static int inbox_threads(struct pane *p)
+{
+	struct inbox *in = p->data;
+	int64_t id = in->nrows ? row_msg(in, p->sel)->id : 0;
+	int64_t t = in->nrows ? row_msg(in, p->sel)->thread_id : 0;
+
+	in->threads = !in->threads;
+	x_free(&in->open);
+	in->nopen = 0;
+	rows_build(in);
+	p->sel = row_of_msg(in, id, t);
+	status_info(p->ui, in->threads ? "threads: one line per thread" : "threads: off");
+	return UI_DRAW;
+}
+
+/* Expand a collapsed thread, or collapse the thread of the selected row. */
+static int inbox_collapse(struct pane *p)
+{
+	struct inbox *in = p->data;
+	int64_t t;
+	size_t i, j;
+
+	if (!in->threads || in->nrows == 0) {
+		status_info(p->ui, "collapse: turn threads on first (%s)", command_name(CMD_THREADS));
+		return UI_DRAW;
+	}
+	t = row_msg(in, p->sel)->thread_id;
+	for (i = 0; i < in->nopen && in->open[i] != t; i++)
+		;
+	if (i < in->nopen) {
+		in->open[i] = in->open[--in->nopen];
+	} else {
+		in->open = xrealloc(in->open, (in->nopen + 1) * sizeof(*in->open));
+		in->open[in->nopen++] = t;
+	}
+	rows_build(in);
+	for (j = 0; j < in->nrows; j++) /* the selection goes to the thread's first row */
+		if (row_msg(in, j)->thread_id == t) {
+			p->sel = j;
+			break;
+		}
+	return UI_DRAW;
+}
+
+static int inbox_open_cmd(struct pane *p)
+{
 	inbox_open(p);
 	return UI_DRAW;
 }
 
+static int inbox_command(struct pane *p, enum cmd_id cmd)
+{
+	static const struct {
+		enum cmd_id cmd;
+		int (*run)(struct pane *p);
+	} cmds[] = {
+	    {CMD_OPEN, inbox_open_cmd},           {CMD_TAG, inbox_tag},
+	    {CMD_TAG_THREAD, inbox_tag_thread},   {CMD_UNTAG_ALL, inbox_untag_all},
+	    {CMD_NEXT_UNREAD, inbox_next_unread}, {CMD_THREADS, inbox_threads},
+	    {CMD_COLLAPSE, inbox_collapse},
+	};
+	size_t i;
+
+	for (i = 0; i < VA_ARRAY_LEN(cmds); i++)
+		if (cmds[i].cmd == cmd)
+			return cmds[i].run(p);
+	return UI_UNHANDLED;
+}
+
 static char *inbox_title(struct pane *p)
 {
-	return xasprintf("%s \xc2\xb7 %s", p->ui->folder, p->ui->scope);
+	struct inbox *in = p->data;
+
+	return xasprintf("%s \xc2\xb7 %s%s%s%s%s%s", p->ui->folder, p->ui->scope,
+	                 in->search ? " \xc2\xb7 /" : "", in->search ? in->search : "",
+	                 in->limit ? " \xc2\xb7 limit " : "", in->limit ? in->limit : "",
+	                 in->ntags ? " \xc2\xb7 tagged" : "");
 }
 
 static void inbox_free(struct pane *p)
@@ -149,6 +395,12 @@ static void inbox_free(struct pane *p)
 	struct inbox *in = p->data;
 
 	store_messages_free(in->msgs, in->n);
+	free(in->rows);
+	free(in->open);
+	free(in->tags);
+	free(in->search);
+	free(in->limit);
+	free(in->from);
 	free(in);
 }
 
@@ -179,16 +431,149 @@ void pane_inbox_load(struct pane *p)
 
 	memset(&q, 0, sizeof q);
 	q.folder = p->ui->folder;
+	q.search = in->search;
+	q.category = in->category;
+	q.from = in->from;
+	q.unread = in->unread;
+	q.flagged = in->flagged;
 	if (inbox_list(p->ui->app, &q, &msgs, &n, &cause) < 0) {
-		status_error(p->ui, "cannot list %s: %s", p->ui->folder, cause ? cause : "?");
+		status_error(p->ui, "cannot list %s: %s", in->search ? "the search" : p->ui->folder,
+		             cause ? cause : "?");
 		free(cause);
 		return;
 	}
 	store_messages_free(in->msgs, in->n);
 	in->msgs = msgs;
 	in->n = n;
+	rows_build(in);
 	p->ui->total = n;
 	p->ui->unread = 0;
 	for (i = 0; i < n; i++)
 		p->ui->unread += !(msgs[i].flags & MSG_SEEN);
+}
+
+/* Every message of thread t (a collapsed row acts on all of them). */
+static size_t thread_ids(struct inbox *in, int64_t t, int64_t **ids)
+{
+	size_t i, n = 0;
+
+	*ids = xmalloc(in->n * sizeof(**ids));
+	for (i = 0; i < in->n; i++)
+		if (in->msgs[i].thread_id == t)
+			(*ids)[n++] = in->msgs[i].id;
+	return n;
+}
+
+size_t pane_inbox_targets(struct pane *p, int tagged_only, int64_t **ids, unsigned *flags)
+{
+	struct inbox *in = p->data;
+	size_t i, n = 0;
+
+	*ids = NULL;
+	*flags = 0;
+	if (!tagged_only) {
+		if (in->nrows == 0)
+			return 0;
+		*flags = row_msg(in, p->sel)->flags;
+		if (row_count(in, p->sel) > 1)
+			return thread_ids(in, row_msg(in, p->sel)->thread_id, ids);
+		*ids = xmalloc(sizeof(**ids));
+		(*ids)[0] = row_msg(in, p->sel)->id;
+		return 1;
+	}
+	*ids = xmalloc((in->ntags ? in->ntags : 1) * sizeof(**ids));
+	for (i = 0; i < in->n; i++) /* in screen order; the first one decides toggles */
+		if (tagged(in, in->msgs[i].id)) {
+			if (n == 0)
+				*flags = in->msgs[i].flags;
+			(*ids)[n++] = in->msgs[i].id;
+		}
+	return n;
+}
+
+size_t pane_inbox_ntagged(struct pane *p)
+{
+	return ((struct inbox *)p->data)->ntags;
+}
+
+void pane_inbox_untag(struct pane *p)
+{
+	struct inbox *in = p->data;
+
+	x_free(&in->tags);
+	in->ntags = 0;
+}
+
+int pane_inbox_search(struct pane *p, const char *query)
+{
+	struct inbox *in = p->data;
+
+	while (query && *query == ' ')
+		query++;
+	x_free(&in->search);
+	if (query && *query)
+		in->search = xstrdup(query);
+	p->sel = p->top = 0;
+	pane_inbox_load(p);
+	if (in->search)
+		status_info(p->ui, "%zu message%s match \"%s\"", in->n, in->n == 1 ? "" : "s",
+		            in->search);
+	return 0;
+}
+
+/* Parse a limit into in; -1 when it is not understood. */
+static int limit_parse(struct inbox *in, const char *l)
+{
+	size_t i;
+
+	in->unread = in->flagged = 0;
+	in->category = NULL;
+	x_free(&in->from);
+	if (!l || !*l || !strcmp(l, "all"))
+		return 0;
+	if (!strcmp(l, "unread") || !strcmp(l, "flagged")) {
+		*(l[0] == 'u' ? &in->unread : &in->flagged) = 1;
+		return 0;
+	}
+	if (str_starts(l, "from:") && l[5]) {
+		in->from = xstrdup(l + 5);
+		return 0;
+	}
+	for (i = 0; action_categories[i]; i++)
+		if (!strcmp(l, action_categories[i])) {
+			in->category = action_categories[i];
+			return 0;
+		}
+	return -1;
+}
+
+int pane_inbox_limit(struct pane *p, const char *limit)
+{
+	struct inbox *in = p->data;
+	char *l = xstrdup(limit ? limit : ""), *t = str_trim(l);
+
+	if (limit_parse(in, t) < 0) {
+		status_error(p->ui, "cannot limit to \"%s\": use unread, flagged, a category or "
+		                    "from:TEXT",
+		             t);
+		limit_parse(in, in->limit);
+		free(l);
+		return -1;
+	}
+	x_free(&in->limit);
+	if (*t && strcmp(t, "all"))
+		in->limit = xstrdup(t);
+	p->sel = p->top = 0;
+	pane_inbox_load(p);
+	status_info(p->ui, in->limit ? "%zu message%s: %s" : "%zu message%s%s", in->n,
+	            in->n == 1 ? "" : "s", in->limit ? in->limit : "");
+	free(l);
+	return 0;
+}
+
+int64_t pane_inbox_selected(struct pane *p)
+{
+	struct inbox *in = p->data;
+
+	return in->nrows ? row_msg(in, p->sel < in->nrows ? p->sel : in->nrows - 1)->id : 0;
 }

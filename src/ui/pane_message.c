@@ -17,6 +17,7 @@
 struct msgview {
 	struct message m;
 	struct lines text;
+	int all_headers; /* the whole header block instead of the summary */
 };
 
 static size_t msg_rows(struct pane *p)
@@ -150,7 +151,10 @@ static void msg_resize(struct pane *p, int width)
 	struct msgview *v = p->data;
 
 	lines_release(&v->text);
-	build_headers(&v->text, &v->m, width);
+	if (v->all_headers && v->m.headers)
+		lines_wrap(&v->text, ROLE_MSG_HEADER, v->m.headers, width);
+	else
+		build_headers(&v->text, &v->m, width);
 	lines_add(&v->text, ROLE_MSG_BODY, "");
 	if (v->m.body && *v->m.body)
 		lines_wrap(&v->text, ROLE_MSG_BODY, v->m.body, width);
@@ -176,12 +180,27 @@ static void msg_free(struct pane *p)
 	free(v);
 }
 
+static int msg_command(struct pane *p, enum cmd_id cmd)
+{
+	struct msgview *v = p->data;
+
+	if (cmd == CMD_SAVE || cmd == CMD_VIEW_ATT)
+		return attach_command(p->ui, p, cmd == CMD_VIEW_ATT);
+	if (cmd != CMD_HEADERS)
+		return UI_UNHANDLED;
+	v->all_headers = !v->all_headers;
+	p->top = 0;
+	msg_resize(p, p->width);
+	return UI_DRAW;
+}
+
 static const struct pane_ops message_ops = {
     .name = "message",
     .context = KM_MESSAGE,
     .cursor = 0,
     .rows = msg_rows,
     .draw_row = msg_draw_row,
+    .command = msg_command,
     .title = msg_title,
     .resize = msg_resize,
     .free = msg_free,
@@ -194,4 +213,26 @@ struct pane *pane_message_new(struct ui *ui, struct message *m)
 	v->m = *m;
 	message_init(m);
 	return pane_new(&message_ops, ui, v);
+}
+
+int64_t pane_message_id(struct pane *p)
+{
+	return ((struct msgview *)p->data)->m.id;
+}
+
+unsigned pane_message_flags(struct pane *p)
+{
+	return ((struct msgview *)p->data)->m.flags;
+}
+
+void pane_message_set_flags(struct pane *p, unsigned flags)
+{
+	((struct msgview *)p->data)->m.flags = flags;
+	if (p->width > 0)
+		msg_resize(p, p->width);
+}
+
+const struct message *pane_message_msg(struct pane *p)
+{
+	return &((struct msgview *)p->data)->m;
 }

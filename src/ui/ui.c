@@ -3,7 +3,9 @@
  * owns curses: set-up, the layout (pane bar, main area, status line, an
  * optional overlay), the poll loop over the terminal, a self-pipe wake-up fd
  * and SIGWINCH, and one redraw per loop turn (wnoutrefresh per window, one
- * doupdate).  Signal handlers only set a flag and write to the pipe.
+ * doupdate).  Signal handlers only set a flag and write to the pipe.  While
+ * the prompt (prompt.c) is open it takes every key and replaces the status
+ * line; the inbox preview split (preview.c) replaces the main window.
  *
  * Start-up: options, app_open, the log (a file, never the screen), curses,
  * theme and keymap, a first frame, the local rescan and the inbox list, then
@@ -152,7 +154,7 @@ void ui_overlay_size(int *height, int *width)
 }
 
 /* (Re)create the windows for the terminal's size; none when it is too small. */
-static void layout(struct ui *ui)
+void ui_layout(struct ui *ui)
 {
 	win_free(&ui->bar);
 	win_free(&ui->main);
@@ -161,11 +163,14 @@ static void layout(struct ui *ui)
 	werase(stdscr);
 	wnoutrefresh(stdscr);
 	overlay_windows(ui);
-	if (ui->too_small)
+	if (ui->too_small) {
+		preview_release(ui);
 		return;
+	}
 	ui->bar = newwin(1, COLS, 0, 0);
 	ui->main = newwin(LINES - 2, COLS, 1, 0);
 	ui->status = newwin(1, COLS, LINES - 1, 0);
+	preview_layout(ui);
 }
 
 static void resize(struct ui *ui)
@@ -174,7 +179,7 @@ static void resize(struct ui *ui)
 
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
-	layout(ui);
+	ui_layout(ui);
 }
 
 /* ---- panes on screen ---- */
@@ -251,10 +256,17 @@ static void draw(struct ui *ui, int full)
 	} else {
 		bar_draw(ui, ui->bar);
 		wnoutrefresh(ui->bar);
-		pane_resize(shown, getmaxy(ui->main), getmaxx(ui->main));
-		pane_draw(shown, ui->main);
-		wnoutrefresh(ui->main);
-		status_draw(ui, ui->status);
+		if (preview_active(ui)) {
+			preview_draw(ui);
+		} else {
+			pane_resize(shown, getmaxy(ui->main), getmaxx(ui->main));
+			pane_draw(shown, ui->main);
+			wnoutrefresh(ui->main);
+		}
+		if (ui->prompt)
+			prompt_draw(ui, ui->status);
+		else
+			status_draw(ui, ui->status);
 		wnoutrefresh(ui->status);
 		if (ui->overlay)
 			draw_overlay(ui);
@@ -273,9 +285,18 @@ static int handle_key(struct ui *ui, int key)
 	char name[32], help[32];
 	int hk;
 
+	int prefix = ui->tag_prefix, flags;
+
+	if (ui->prompt)
+		return prompt_key(ui, key);
 	status_clear_info(ui);
-	if (cmd != CMD_NONE)
-		return command_run(ui, cmd) | UI_DRAW;
+	if (cmd != CMD_NONE) {
+		flags = command_run(ui, cmd) | UI_DRAW;
+		if (prefix && cmd != CMD_TAG_APPLY)
+			ui->tag_prefix = 0;
+		return flags;
+	}
+	ui->tag_prefix = 0;
 	hk = keymap_key_for(&ui->keymap, KM_GLOBAL, CMD_HELP);
 	status_info(ui, "%s is not bound%s%s%s", key_to_name(key, name, sizeof name),
 	            hk >= 0 ? " (" : "", hk >= 0 ? key_to_name(hk, help, sizeof help) : "",
@@ -402,6 +423,8 @@ static void ui_release(struct ui *ui)
 {
 	size_t i;
 
+	prompt_free(ui);
+	preview_release(ui);
 	pane_free(ui->overlay);
 	for (i = 0; i < TAB_COUNT; i++) {
 		pane_free(ui->view[i]);
@@ -430,7 +453,8 @@ static void ui_run(struct ui *ui, struct errlist *errs, int64_t t0)
 	ui->scope = ui->app->naccounts == 1 ? ui->app->accounts[0].name : "all accounts";
 	ui->folder = "INBOX";
 	ui->tabs[TAB_INBOX] = tab_pane_new(ui, TAB_INBOX);
-	layout(ui);
+	ui->preview = conf_get_bool(c, "ui", "preview") == 1;
+	ui_layout(ui);
 	status_info(ui, "reading mail\xe2\x80\xa6");
 	draw(ui, 0);
 	load_mail(ui, errs);

@@ -11,6 +11,7 @@
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "va/commands.h"
 
@@ -228,6 +229,9 @@ void messages_build(struct ui *ui, struct lines *out, int width);
 /* ---- command.c ---- */
 /* Run a command against the focused pane, then the ui; UI_* flags. */
 int command_run(struct ui *ui, enum cmd_id cmd);
+/* The same with the word typed after it on the `:` line (NULL: none; the
+ * command asks when it needs one). */
+int command_run_arg(struct ui *ui, enum cmd_id cmd, const char *arg);
 
 /* ---- status.c: the status line ---- */
 void status_error(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -245,6 +249,85 @@ const char *tab_name(enum tab t);
 struct pane *tab_pane_new(struct ui *ui, enum tab t);
 void bar_draw(struct ui *ui, WINDOW *w);
 
+/* ---- prompt.c: the one-line editor on the status line ---- */
+enum prompt_kind {
+	PROMPT_COMMAND,
+	PROMPT_SEARCH,
+	PROMPT_LIMIT,
+	PROMPT_FOLDER,
+	PROMPT_LABEL,
+	PROMPT_CATEGORY,
+	PROMPT_PATH,
+	PROMPT_PICK,
+	PROMPT_COUNT
+};
+/* Called with what was typed when Enter is pressed (the prompt is closed
+ * already); returns UI_* flags.  arg is the prompt's: freed with `free_arg`. */
+typedef int (*prompt_done_fn)(struct ui *ui, const char *text, void *arg);
+struct prompt;
+/* Open the prompt "label: initial" (replacing any).  Tab completes from the
+ * kind's candidates (repeated Tab cycles), Up/Down walk its history, Esc or
+ * C-g cancels, Enter calls done. */
+void prompt_open(struct ui *ui, enum prompt_kind kind, const char *label, const char *initial,
+                 prompt_done_fn done, void *arg, void (*free_arg)(void *));
+/* A key while the prompt is open; UI_* flags. */
+int  prompt_key(struct ui *ui, int key);
+void prompt_draw(struct ui *ui, WINDOW *w);
+void prompt_free(struct ui *ui); /* the open prompt and every history */
+
+/* ---- triage.c: triage commands against the message view or the inbox ---- */
+/* Run a triage command (archive ... undo): on the message shown, else the
+ * tagged messages after tag-prefix, else the selected row.  Commands that
+ * need a word (move, label, unlabel, category) ask for it, unless `arg`. */
+int triage_run(struct ui *ui, enum cmd_id cmd, const char *arg);
+/* 1 when cmd is one of them. */
+int triage_is(enum cmd_id cmd);
+/* The `:` prompt's line: "NAME [ARG]". */
+int command_line_run(struct ui *ui, const char *line);
+/* Commands that take a word after their name on the `:` line. */
+int command_takes_arg(enum cmd_id cmd);
+
+/* ---- threads.c: the inbox's thread view (pure) ---- */
+struct thread_row {
+	size_t msg;   /* index in the message list */
+	size_t count; /* > 1: a collapsed thread of that many messages */
+	int    depth; /* 1: a reply shown under its thread's first row */
+};
+/* Rows for msgs (newest first) grouped by thread; threads whose id is in
+ * open[] are expanded, the others collapse to their newest message.  Returns
+ * the row count; *out is the caller's. */
+size_t thread_rows(const struct message *msgs, size_t n, const int64_t *open, size_t nopen,
+                   struct thread_row **out);
+
+/* ---- preview.c: the inbox split ---- */
+int  preview_active(const struct ui *ui);
+void preview_layout(struct ui *ui); /* (re)make its windows; after layout */
+void preview_draw(struct ui *ui);
+void preview_invalidate(struct ui *ui);
+void preview_release(struct ui *ui);
+
+/* ---- pane_inbox.c: what triage and search need of the list ---- */
+/* The selected message's id, 0 when the list is empty. */
+int64_t pane_inbox_selected(struct pane *p);
+/* The selected message, or every tagged one when `tagged`: ids (caller
+ * frees) and their count; *flags gets the first one's flags. */
+size_t pane_inbox_targets(struct pane *p, int tagged, int64_t **ids, unsigned *flags);
+size_t pane_inbox_ntagged(struct pane *p);
+void   pane_inbox_untag(struct pane *p);
+/* Search (FTS5 syntax, NULL or "": none) and limit ("unread", "flagged",
+ * a category, "from:TEXT", NULL or "all": none); both reload the list.
+ * -1 with a status error when the limit is not understood. */
+int    pane_inbox_search(struct pane *p, const char *query);
+int    pane_inbox_limit(struct pane *p, const char *limit);
+/* ---- attach.c: the attachments of the message on screen ---- */
+/* Save (asks which and where) or open (asks which; runs a viewer). */
+int attach_command(struct ui *ui, struct pane *view, int open);
+/* ---- pane_message.c ---- */
+const struct message *pane_message_msg(struct pane *p);
+int64_t pane_message_id(struct pane *p);
+unsigned pane_message_flags(struct pane *p);
+void     pane_message_set_flags(struct pane *p, unsigned flags);
+
 /* ---- ui.c ---- */
 struct ui {
 	struct app *app;
@@ -259,6 +342,16 @@ struct ui {
 	struct pane *overlay;         /* help or messages, over everything, or NULL */
 	WINDOW *bar, *main, *status, *ov_frame, *ov_body;
 	int too_small;
+	struct prompt *prompt;            /* the open prompt, or NULL */
+	struct prompt_history {
+		char **v;
+		size_t n;
+	} history[PROMPT_COUNT];
+	int tag_prefix;                   /* the next command applies to the tagged messages */
+	int preview;                      /* the inbox preview split is on */
+	struct pane *preview_pane;        /* the message shown in it */
+	int64_t preview_id;               /* its id (-1: reload) */
+	WINDOW *list_win, *sep_win, *prev_win;
 	const char *scope;  /* "all accounts" or the account name */
 	const char *folder; /* "INBOX" */
 	size_t total, unread;
@@ -271,6 +364,8 @@ void ui_open_view(struct ui *ui, struct pane *p);
 void ui_open_overlay(struct ui *ui, struct pane *p);
 /* Close the overlay, else the view; 0 when there was nothing to close. */
 int ui_close_top(struct ui *ui);
+/* Re-make the windows for the terminal's size (and the preview setting). */
+void ui_layout(struct ui *ui);
 /* Size of the area the overlay body gets. */
 void ui_overlay_size(int *height, int *width);
 

@@ -28,6 +28,8 @@ const struct conf_key conf_keys[] = {
 
 	{"scheduler", "workers", CONF_INT, NULL, "2", "worker threads for background jobs"},
 	{"scheduler", "sync_every", CONF_DURATION, NULL, "5m", "how often mail is synced"},
+	{"scheduler", "allow_commands", CONF_BOOL, NULL, "off",
+	 "let `command` jobs run programs you name (off: they are refused)"},
 
 	{"llm", "base_url", CONF_STRING, NULL, NULL,
 	 "OpenAI-compatible API base URL; unset means offline (local model only)"},
@@ -37,6 +39,8 @@ const struct conf_key conf_keys[] = {
 	{"llm", "max_tokens_per_day", CONF_INT, NULL, "200000", "daily token cap"},
 	{"llm", "send_body", CONF_ENUM, "snippet|full|none", "snippet",
 	 "how much of a message body the LLM may see"},
+	{"llm", "classify", CONF_ENUM, "unsure|all|off", "unsure",
+	 "which local verdicts the LLM is asked to redo: the unsure ones, all, or none"},
 
 	{"replies", "auto_send", CONF_BOOL, NULL, "off",
 	 "the one switch for all automatic sending (off stops everything)"},

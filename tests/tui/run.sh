@@ -196,5 +196,173 @@ check "an unknown theme is reported" shows 'cannot find theme "nosuchtheme"'
 keys Esc x
 check "the good line of a bad keymap still works (x quits)" exited bad
 
+# ---- triage, undo, tags, search, the prompt (waits poll the screen) ----
+# send KEYS...: no fixed sleep; the checks below wait for what the keys do.
+send() { tm send-keys -t va "$@"; }
+# the status line (the last row of a 100x30 session)
+status_line() { screen | sed -n 30p; }
+status_has() {
+	i=0
+	while [ "$i" -lt "${2:-100}" ]; do
+		status_line | grep -Eq -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+row_flags() { screen | sed -n "$1p" | cut -c1-3; }
+unread_count() { status_line | sed -n 's/.* \([0-9][0-9]*\) unread.*/\1/p'; }
+
+start triage
+check "triage: the demo inbox is drawn" wait_for '30 messages · [0-9]+ unread' 100
+send a
+check "a archives the selected message and says how to undo" status_has 'archived 1 message — u to undo'
+check "the archived message left the inbox (29 messages)" status_has ' 29 messages · '
+send u
+check "u undoes the archive" status_has 'undone: 1 message restored'
+check "the message is back (30 messages)" status_has ' 30 messages · '
+send F
+check "F flags the selected message" status_has 'flagged 1 message'
+check "the flag shows in the row" sh -c "tmux -L '$SOCK' capture-pane -p -t va | sed -n 2p | cut -c2 | grep -q '!'"
+send F
+check "F again unflags it" status_has 'unflagged 1 message'
+send t t
+check "t tags two messages (the bar says so)" wait_for 'INBOX · demo · tagged' 100
+check "tagged rows are marked with *" sh -c "[ \"\$(tmux -L '$SOCK' capture-pane -p -t va | sed -n '2,3p' | cut -c1 | tr -d '\n')\" = '**' ]"
+send -H 3b
+check "; says the next command applies to the tagged messages" status_has 'applies to 2 tagged messages'
+send a
+check "; a archives both tagged messages" status_has 'archived 2 messages — u to undo'
+check "the inbox has 28 messages and no tags" sh -c "tmux -L '$SOCK' capture-pane -p -t va | grep -q ' 28 messages' && ! tmux -L '$SOCK' capture-pane -p -t va | grep -q '· tagged'"
+send u
+check "u undoes the whole batch" status_has 'undone: 2 messages restored'
+
+send /
+check "/ opens the search prompt" status_has '^search:' 50
+send -l tacos
+send Enter
+check "a search narrows the list to what matches" status_has '1 message match "tacos"'
+check "the bar shows the search" shows 'INBOX · demo · /tacos'
+check "the match is the tacos message" sh -c "tmux -L '$SOCK' capture-pane -p -t va | sed -n 2p | grep -q tacos"
+send / Enter
+check "an empty search shows everything again" status_has ' 30 messages · '
+
+send :
+send -l arch
+send Tab
+check ": completes command names (arch -> archive)" status_has '^: archive' 50
+send Escape
+check "Esc closes the prompt without running it" status_has ' 30 messages · [0-9]+ unread *$' 50
+send :
+send -l 'label work'
+send Enter
+check ":label work labels the selected message" status_has 'labelled 1 message → work'
+send : Up
+check "Up in the prompt recalls the history" status_has '^: label work' 50
+send Escape :
+send -l frob
+send Enter
+check "an unknown command is named, with no harm done" status_has 'unknown command "frob"'
+
+send c
+send -l sp
+send Tab
+check "category asks, and completes (sp -> spam)" status_has '^category: spam' 50
+send Enter
+check "category sets it" status_has 'categorised 1 message → spam'
+check "the badge shows the category set by hand" sh -c "tmux -L '$SOCK' capture-pane -p -t va | sed -n 2p | grep -q '\[spam 100%\]'"
+send m
+check "m asks for a folder" status_has '^move to folder:' 50
+send -l Lists
+send Enter
+check "the message is moved to the folder typed" status_has 'moved 1 message → Lists'
+
+send :
+send -l und
+tm resize-window -t va -x 80 -y 24
+check "a resize during the prompt keeps it, at the new size" \
+	sh -c "i=0; while [ \$i -lt 100 ]; do tmux -L '$SOCK' capture-pane -p -t va | sed -n 24p | grep -q '^: und' && exit 0; sleep 0.1; i=\$((i+1)); done; exit 1"
+send -l o
+send Enter
+check "the prompt still runs after the resize (:undo)" wait_for 'undone: 1 message restored' 100
+tm resize-window -t va -x 100 -y 30
+check "back at 100x30 the inbox has its 30 messages" status_has ' 30 messages · '
+
+send f
+send -l unread
+send Enter
+check "f limits the list to unread messages" status_has '[0-9]+ messages?: unread'
+check "every row shown is unread" sh -c "! tmux -L '$SOCK' capture-pane -p -t va | sed -n '2,29p' | grep -E '^.{3} ([A-Z][a-z]{2} [0-9]{2}|[0-9]{2}:[0-9]{2}|[0-9]{4}-)' | cut -c1 | grep -qv N"
+send f
+send -l all
+send Enter
+check "f all shows everything again" status_has ' 30 messages · '
+
+check "the preview split shows the selected message under the list" shows '^From: +Quillbox'
+send p
+check "p turns the preview off" status_has 'preview: off'
+check "without the preview the list fills the screen" test "$(rows)" -ge 25
+send p
+check "p turns it on again" status_has 'preview: on'
+
+send =
+check "= groups the list by thread, one line per thread" wait_for '\(2\) Re: Spring catalogue photography proposal' 100
+send /
+send -l Offsite
+send Enter
+check "a search in the thread view shows the thread as one row" status_has '4 messages match "Offsite"'
+send z
+check "z expands the thread" wait_for '↳ Re: Offsite venue shortlist' 100
+send z
+check "z collapses it again" wait_for '\(4\) Offsite venue shortlist' 100
+send a
+check "archive on a collapsed thread archives all of it" status_has 'archived 4 messages'
+send u
+check "and u brings the whole thread back" status_has 'undone: 4 messages restored'
+send / Enter =
+check "= again turns threads off" status_has 'threads: off'
+
+before=$(unread_count)
+send n Enter
+check "n then Enter opens an unread message in the full view" wait_for '^ Inbox .* Audit +[^·]*$' 100
+check "the full view shows the message" shows '^Subject: '
+send q
+check "opening it marked it read (one unread fewer)" status_has " $((before - 1)) unread"
+send q
+check "the triage session quits cleanly" exited triage
+check "the CLI sees the TUI's actions (va actions --json)" sh -c "XDG_CONFIG_HOME='$TMP/triage/config' XDG_DATA_HOME='$TMP/triage/data' '$VA' --json actions --limit 50 | grep -q '\"kind\":\"archive\"'"
+
+# ---- attachments: save (never over a file), open with a mailcap viewer, headers ----
+mkdir -p "$TMP/attach/home"
+printf 'text/csv; cp %%s %s/viewed.csv\n' "$TMP/attach" >"$TMP/attach/home/.mailcap"
+start attach "HOME='$TMP/attach/home'"
+check "attachments: the inbox is drawn" wait_for '30 messages · [0-9]+ unread' 100
+send /
+send -l 'sales numbers'
+send Enter
+check "attachments: the search finds the message with a CSV" status_has '1 message match'
+send Enter
+check "the message view lists its attachment" wait_for '1\. sales-2026-10\.csv +text/csv' 100
+send s
+check "s asks where to save it, suggesting its name" status_has '^save sales-2026-10\.csv to: ~/sales-2026-10\.csv' 50
+send Enter
+check "the attachment is saved" status_has 'saved sales-2026-10\.csv to '
+check "the saved file has the attachment's bytes (a CSV header)" sh -c "head -1 '$TMP/attach/home/sales-2026-10.csv' | grep -q ','"
+send s Enter
+check "saving again is refused (the file exists)" status_has 'cannot save sales-2026-10\.csv: '
+send M
+check "the messages overlay says why in full" wait_for '│exists +│' 100
+send q
+send o
+check "o opens it with the ~/.mailcap viewer" status_has 'viewed sales-2026-10\.csv'
+check "the viewer got the same bytes" cmp -s "$TMP/attach/viewed.csv" "$TMP/attach/home/sales-2026-10.csv"
+check "the screen is back after the viewer" shows '^Attachments \(1\):'
+send H
+check "H shows every header" wait_for '^Return-Path: ' 100
+send H
+check "H again shows the summary" wait_for '^Folder: +demo/INBOX' 100
+send q q
+check "the attachment session quits cleanly" exited attach
+
 echo "1..$N"
 [ "$FAILED" -eq 0 ]

@@ -1,0 +1,85 @@
+/*
+ * classifier: the classification service (L4, src/app/classify.c): runs the
+ * local model over stored messages and stores the verdicts, and trains it
+ * from recorded labels, from folders and from files on disk.
+ *
+ * The model's weights live in classifier_params under the name
+ * CLASSIFIER_MODEL; every label the user gives is a row of classifier_labels;
+ * the kv key "classify.trained_label" remembers the last label the weights
+ * have learned, so a label is learned once even across crashes and restarts.
+ */
+#ifndef VA_CLASSIFIER_H
+#define VA_CLASSIFIER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "va/app.h"
+#include "va/classify.h"
+
+#define CLASSIFIER_MODEL "local-lr"
+
+struct classify_verdict {
+	int64_t id;
+	int category;   /* enum cls_category: the best guess, also when unsure */
+	int confidence; /* 0-100 */
+	int unsure;     /* stored with no category: shown as unsure, not guessed */
+	int by_llm;     /* the LLM's verdict replaced the local one */
+	char *reason;
+	double p[CLS_NCAT];
+};
+
+struct classify_report {
+	struct classify_verdict *v;
+	size_t n, cap;
+	int64_t *missing; /* ids asked for that are not in the store */
+	size_t nmissing;
+	long labels;         /* labels the model has learned */
+	char *model;         /* the name stored on the messages */
+	char *llm_model;     /* "llm:MODEL" when [llm] is configured, else NULL */
+	size_t llm_asked;    /* unsure verdicts sent to the LLM */
+	size_t llm_answered; /* ... that it answered within the schema */
+	size_t llm_cached;   /* ... answered from the cache */
+	char *llm_error;     /* the first failure (the local verdict stood), or NULL */
+};
+void classify_report_release(struct classify_report *r);
+
+/* Classify and store: the messages `ids` (n > 0), every message (all), or
+ * the ones never classified (neither).  One transaction for the verdicts.
+ * With [llm] base_url and model set, the unsure verdicts (only those) go to
+ * the LLM, within [llm] max_tokens_per_day, through a cache keyed by message
+ * hash and model; its verdicts are recorded as labels (source "llm") and
+ * learned.  An LLM failure never fails the call: the local verdict stands.
+ * The API key is the secret "llm"/"api_key" (none: no Authorization header,
+ * as local servers expect). */
+int classify_messages(struct app *app, const int64_t *ids, size_t n, int all,
+                      struct classify_report *r, char **cause);
+
+struct train_source {
+	const char *category; /* a category name */
+	const char *path;     /* Maildir, mbox, directory of message files, or one file */
+};
+
+struct train_report {
+	size_t files;        /* messages read from the sources */
+	size_t from_folders; /* new labels from folder names and flags */
+	size_t learned;      /* labels learned in this run */
+	long labels;         /* labels the model has learned in all */
+	struct app_failure *failures;
+	size_t nfailures, cap;
+};
+void train_report_release(struct train_report *r);
+
+/* Learn from files: every message under each source gets its category.
+ * Unreadable files are reported, not fatal.  Labels are recorded. */
+int classify_train_files(struct app *app, const struct train_source *src, size_t n,
+                         struct train_report *r, char **cause);
+/* Learn what is pending: label messages in Junk/Spam-like folders and
+ * flagged ones (each message once), then every recorded label not yet learned. */
+int classify_train_labels(struct app *app, struct train_report *r, char **cause);
+/* A triage action: record `category` (a name) for stored messages and learn it now.
+ * `source` says where the label came from ("user", "archive", "llm", ...). */
+int classify_learn(struct app *app, const int64_t *ids, size_t n, const char *category,
+                   const char *source, struct train_report *r, char **cause);
+
+#endif

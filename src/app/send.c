@@ -1,0 +1,342 @@
+/*
+ * send: build an RFC 5322 message (headers, RFC 2047 words, quoted-printable
+ * UTF-8 text), submit it over SMTP with the account's credential, retry
+ * transient failures, and append a copy to the Sent folder over IMAP.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "va/accounts.h"
+#include "va/app.h"
+#include "va/conf.h"
+#include "va/imap.h"
+#include "va/message.h"
+#include "va/secret.h"
+#include "va/send.h"
+#include "va/smtp.h"
+#include "va/sync.h"
+#include "va/util.h"
+
+#define ATTEMPTS 3
+
+void send_result_release(struct send_result *r)
+{
+	free(r->account);
+	free(r->message_id);
+	free(r->sent_folder);
+	free(r->warning);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- building ---- */
+
+static int is_ascii(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+static void base64(struct strbuf *sb, const unsigned char *p, size_t n)
+{
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		sb_addc(sb, tab[p[i] >> 2]);
+		sb_addc(sb, tab[((p[i] & 3) << 4) | (p[i + 1] >> 4)]);
+		sb_addc(sb, tab[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)]);
+		sb_addc(sb, tab[p[i + 2] & 63]);
+	}
+	if (n - i == 1) {
+		sb_addc(sb, tab[p[i] >> 2]);
+		sb_addc(sb, tab[(p[i] & 3) << 4]);
+		sb_adds(sb, "==");
+	} else if (n - i == 2) {
+		sb_addc(sb, tab[p[i] >> 2]);
+		sb_addc(sb, tab[((p[i] & 3) << 4) | (p[i + 1] >> 4)]);
+		sb_addc(sb, tab[(p[i + 1] & 15) << 2]);
+		sb_addc(sb, '=');
+	}
+}
+
+/* Header text: as is when plain ASCII, else RFC 2047 B-words of at most 45
+ * bytes each (never splitting a UTF-8 sequence), folded onto new lines. */
+static void header_text(struct strbuf *sb, const char *s)
+{
+	size_t n = strlen(s), i = 0, k;
+
+	if (is_ascii(s, n) && !strstr(s, "=?") && !strpbrk(s, "\r\n")) {
+		sb_adds(sb, s);
+		return;
+	}
+	while (i < n) {
+		k = n - i < 45 ? n - i : 45;
+		while (k > 1 && i + k < n && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+			k--;
+		if (i)
+			sb_adds(sb, "\r\n ");
+		sb_adds(sb, "=?UTF-8?B?");
+		base64(sb, (const unsigned char *)s + i, k);
+		sb_adds(sb, "?=");
+		i += k;
+	}
+}
+
+static void header_date(struct strbuf *sb, int64_t when)
+{
+	static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	time_t t = (time_t)when;
+	struct tm tm;
+	long off;
+
+	localtime_r(&t, &tm);
+	off = tm.tm_gmtoff / 60;
+	sb_addf(sb, "Date: %s, %d %s %d %02d:%02d:%02d %c%02ld%02ld\r\n", days[tm.tm_wday],
+	        tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	        off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
+}
+
+char *send_message_id(const char *addr)
+{
+	unsigned char r[12];
+	const char *at = addr ? strrchr(addr, '@') : NULL;
+	char hex[25];
+	size_t i;
+
+	if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+		for (i = 0; i < sizeof r; i++)
+			r[i] = (unsigned char)(rand() ^ (int)time(NULL));
+	for (i = 0; i < sizeof r; i++)
+		snprintf(hex + 2 * i, 3, "%02x", r[i]);
+	return xasprintf("%lld.%s@%s", (long long)time(NULL), hex,
+	                 at && at[1] ? at + 1 : "va.invalid");
+}
+
+/* One line of text (no line end) in quoted-printable, soft breaks at 76. */
+static void qp_line(struct strbuf *sb, const char *p, size_t n)
+{
+	size_t i, col = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)p[i];
+		int enc = ch == '=' || ch >= 0x7f || (ch < 32 && ch != '\t') ||
+		          ((ch == ' ' || ch == '\t') && i + 1 == n) || (col == 0 && ch == '.');
+		size_t w = enc ? 3 : 1;
+
+		if (col + w > 75) {
+			sb_adds(sb, "=\r\n");
+			col = 0;
+		}
+		if (enc)
+			sb_addf(sb, "=%02X", ch);
+		else
+			sb_addc(sb, (char)ch);
+		col += w;
+	}
+}
+
+/* The body with CRLF line ends, quoted-printable unless ASCII with short lines. */
+static void body_text(struct strbuf *sb, const char *body, int qp)
+{
+	const char *p = body;
+
+	while (*p) {
+		size_t n = strcspn(p, "\r\n");
+
+		if (qp)
+			qp_line(sb, p, n);
+		else
+			sb_add(sb, p, n);
+		sb_adds(sb, "\r\n");
+		p += n;
+		if (*p == '\r')
+			p++;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+static int needs_qp(const char *body)
+{
+	const char *p = body;
+
+	if (!is_ascii(body, strlen(body)))
+		return 1;
+	while (*p) {
+		size_t n = strcspn(p, "\r\n");
+
+		if (n > 900)
+			return 1;
+		p += n;
+		p += strspn(p, "\r\n");
+	}
+	return 0;
+}
+
+static void header_from(struct strbuf *sb, const struct send_draft *d)
+{
+	sb_adds(sb, "From: ");
+	if (d->from_name && *d->from_name) {
+		if (is_ascii(d->from_name, strlen(d->from_name)) &&
+		    !strpbrk(d->from_name, "\"\\\r\n"))
+			sb_addf(sb, "\"%s\" ", d->from_name);
+		else {
+			header_text(sb, d->from_name);
+			sb_addc(sb, ' ');
+		}
+	}
+	sb_addf(sb, "<%s>\r\n", d->from_addr);
+}
+
+char *send_build(const struct send_draft *d, size_t *len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *id = d->message_id ? xstrdup(d->message_id) : send_message_id(d->from_addr);
+	int qp = needs_qp(d->body ? d->body : "");
+	size_t i;
+
+	header_date(&sb, d->date ? d->date : (int64_t)time(NULL));
+	header_from(&sb, d);
+	sb_adds(&sb, "To: ");
+	for (i = 0; i < d->nto; i++)
+		sb_addf(&sb, "%s<%s>", i ? ",\r\n " : "", d->to[i]);
+	sb_adds(&sb, "\r\nSubject: ");
+	header_text(&sb, d->subject ? d->subject : "");
+	sb_addf(&sb, "\r\nMessage-ID: <%s>\r\nMIME-Version: 1.0\r\n", id);
+	sb_addf(&sb, "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: %s\r\n",
+	        qp ? "quoted-printable" : "7bit");
+	sb_adds(&sb, "User-Agent: va " VA_VERSION "\r\n\r\n");
+	body_text(&sb, d->body ? d->body : "", qp);
+	free(id);
+	*len = sb.len;
+	return sb_detach(&sb);
+}
+
+/* ---- sending ---- */
+
+/* The account to send with: `name`, or the first IMAP account with an smtp_host. */
+static const char *pick_account(struct app *app, const char *name, char **cause)
+{
+	size_t i;
+
+	if (name) {
+		if (!sync_is_imap(app, name)) {
+			set_cause(cause, "\"%s\" is not an IMAP account (see 'va account list')",
+			          name);
+			return NULL;
+		}
+		return name;
+	}
+	for (i = 0; i < app->naccounts; i++) {
+		char *sec = xasprintf("account %s", app->accounts[i].name);
+		int ok = sync_is_imap(app, app->accounts[i].name) &&
+		         conf_get(app->conf, sec, "smtp_host");
+
+		free(sec);
+		if (ok)
+			return app->accounts[i].name;
+	}
+	set_cause(cause, "no account can send mail: add smtp_host to an IMAP account in va.conf");
+	return NULL;
+}
+
+static void smtp_opts_of(struct app *app, const char *sec, struct smtp_opts *o)
+{
+	const char *user = conf_get(app->conf, sec, "username");
+
+	memset(o, 0, sizeof *o);
+	o->host = conf_get(app->conf, sec, "smtp_host");
+	o->port = (unsigned)conf_get_int(app->conf, sec, "smtp_port");
+	o->tls = imap_tls_parse(conf_get(app->conf, sec, "smtp_tls"));
+	o->user = user ? user : conf_get(app->conf, sec, "email");
+}
+
+/* Submit with up to ATTEMPTS tries while the failure is transient. */
+static int submit(const struct smtp_opts *o, const char *from, const struct send_draft *d,
+                  const char *msg, size_t len, struct send_result *r, char **cause)
+{
+	int transient = 1, rc = -1;
+
+	for (r->attempts = 0; rc < 0 && transient && r->attempts < ATTEMPTS; r->attempts++) {
+		if (r->attempts > 0) {
+			free(*cause);
+			*cause = NULL;
+			sleep((unsigned)r->attempts);
+		}
+		rc = smtp_send(o, from, d->to, d->nto, msg, len, &transient, cause);
+	}
+	return rc;
+}
+
+/* Append the sent message to the folder marked \Sent (else "Sent"). */
+static void save_copy(struct app *app, const char *name, const struct accounts_io *io,
+                      const char *msg, size_t len, struct send_result *r)
+{
+	struct imap_folder *f = NULL;
+	struct imap *im = sync_connect(app, name, io, &r->warning);
+	const char *dest = "Sent";
+	size_t n = 0, i;
+
+	if (!im)
+		return;
+	if (imap_list(im, &f, &n, &r->warning) == 0) {
+		for (i = 0; i < n; i++)
+			if (f[i].special && !strcmp(f[i].special, "sent"))
+				dest = f[i].name;
+		if (imap_append(im, dest, msg, len, MSG_SEEN, &r->warning) == 0)
+			r->sent_folder = xstrdup(dest);
+	}
+	imap_folders_free(f, n);
+	imap_close(im);
+}
+
+int send_mail(struct app *app, const char *account, const struct send_draft *draft,
+              const struct accounts_io *io, struct send_result *r, char **cause)
+{
+	const char *name = pick_account(app, account, cause);
+	const struct account *a;
+	struct send_draft d = *draft;
+	struct smtp_opts o;
+	char *sec, *ca, *secret, *msg;
+	size_t len;
+	int oauth, rc = -1;
+
+	memset(r, 0, sizeof *r);
+	if (!name)
+		return -1;
+	a = app_account(app, name);
+	sec = xasprintf("account %s", name);
+	smtp_opts_of(app, sec, &o);
+	o.ca_file = ca = conf_get_path(app->conf, sec, "ca_file");
+	d.from_addr = d.from_addr ? d.from_addr : a->email;
+	d.from_name = d.from_name ? d.from_name : a->display_name;
+	r->account = xstrdup(name);
+	r->message_id = d.message_id ? xstrdup(d.message_id) : send_message_id(d.from_addr);
+	d.message_id = r->message_id;
+	if (!o.host || !d.from_addr)
+		set_cause(cause, "[%s] needs smtp_host and email to send", sec);
+	else if ((secret = sync_credential(app, name, io, &oauth, cause))) {
+		o.secret = secret;
+		o.auth = oauth ? IMAP_AUTH_XOAUTH2 : IMAP_AUTH_PASSWORD;
+		msg = send_build(&d, &len);
+		rc = submit(&o, d.from_addr, &d, msg, len, r, cause);
+		secret_free(secret);
+		if (rc == 0)
+			save_copy(app, name, io, msg, len, r);
+		free(msg);
+	}
+	free(ca);
+	free(sec);
+	return rc;
+}

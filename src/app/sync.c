@@ -1,0 +1,620 @@
+/*
+ * sync: IMAP accounts into the store (see include/va/sync.h for the
+ * algorithm).  One account at a time over one connection; the work per
+ * folder is split into: cursor and fast path, expunges, flag changes, new
+ * messages.  Storing happens in transactions of BATCH messages so that a
+ * dropped connection loses at most the batch in flight.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "va/accounts.h"
+#include "va/conf.h"
+#include "va/imap.h"
+#include "va/log.h"
+#include "va/message.h"
+#include "va/mime.h"
+#include "va/secret.h"
+#include "va/store.h"
+#include "va/sync.h"
+#include "va/util.h"
+
+#define BATCH 250
+
+/* One account's sync. */
+struct sync_ctx {
+	struct app *app;
+	struct store *st;
+	struct imap *im;
+	struct sync_report *r;
+	int64_t account_id, folder_id;
+	uint32_t uidvalidity;
+	const char *folder;
+	app_progress_fn progress;
+	void *arg;
+	/* fetching new messages */
+	struct store_sync_msg *put;
+	size_t nput, done, total;
+	/* flag changes */
+	struct store_sync_msg *have;
+	size_t nhave;
+};
+
+void sync_report_release(struct sync_report *r)
+{
+	free(r->error);
+	memset(r, 0, sizeof *r);
+}
+
+int sync_is_imap(const struct app *app, const char *name)
+{
+	const struct account *a = app_account(app, name);
+
+	return a && a->type && !strcmp(a->type, "imap");
+}
+
+/* ---- connecting ---- */
+
+/* The credential; for OAuth2 a fresh token when force (after a refusal). */
+static char *credential(struct app *app, const char *name, const struct accounts_io *io, int oauth,
+                        int force, char **cause)
+{
+	char *secret = NULL;
+	int rc;
+
+	if (oauth)
+		rc = accounts_access_token(app, name, force, io, &secret, NULL, cause);
+	else if ((rc = accounts_password(app, name, io, &secret, cause)) == 1)
+		set_cause(cause, "no password is stored for \"%s\": run `va account login %s`",
+		          name, name);
+	return rc == 0 ? secret : NULL;
+}
+
+static int is_oauth(struct app *app, const char *name)
+{
+	char *sec = xasprintf("account %s", name);
+	int oauth = !strcmp(conf_get(app->conf, sec, "auth"), "oauth2");
+
+	free(sec);
+	return oauth;
+}
+
+char *sync_credential(struct app *app, const char *name, const struct accounts_io *io, int *oauth,
+                      char **cause)
+{
+	*oauth = is_oauth(app, name);
+	return credential(app, name, io, *oauth, 0, cause);
+}
+
+/* Log in; an OAuth2 token the server refuses is refreshed once and tried again. */
+static struct imap *login_with(struct app *app, const char *name, const struct accounts_io *io,
+                               const struct imap_opts *base, char **cause)
+{
+	int oauth = is_oauth(app, name), refused = 0, attempt;
+	struct imap_opts o = *base;
+	struct imap *im = NULL;
+	char *secret;
+
+	o.auth = oauth ? IMAP_AUTH_XOAUTH2 : IMAP_AUTH_PASSWORD;
+	o.refused = &refused;
+	for (attempt = 0; !im && attempt < (oauth ? 2 : 1); attempt++) {
+		if (attempt > 0) {
+			if (!refused)
+				break;
+			free(*cause);
+			*cause = NULL;
+		}
+		if (!(secret = credential(app, name, io, oauth, attempt, cause)))
+			break;
+		o.secret = secret;
+		im = imap_connect(&o, cause);
+		secret_free(secret);
+	}
+	return im;
+}
+
+struct imap *sync_connect(struct app *app, const char *name, const struct accounts_io *io,
+                          char **cause)
+{
+	char *sec = xasprintf("account %s", name), *ca;
+	const char *user = conf_get(app->conf, sec, "username");
+	struct imap_opts o;
+	struct imap *im = NULL;
+
+	memset(&o, 0, sizeof o);
+	o.host = conf_get(app->conf, sec, "imap_host");
+	o.port = (unsigned)conf_get_int(app->conf, sec, "imap_port");
+	o.tls = imap_tls_parse(conf_get(app->conf, sec, "imap_tls"));
+	o.ca_file = ca = conf_get_path(app->conf, sec, "ca_file");
+	o.user = user ? user : conf_get(app->conf, sec, "email");
+	if (!o.host || !o.user)
+		set_cause(cause, "[%s] needs imap_host and email (or username)", sec);
+	else
+		im = login_with(app, name, io, &o, cause);
+	free(ca);
+	free(sec);
+	return im;
+}
+
+/* ---- new messages ---- */
+
+/* Save the uids of the messages stored since the last flush and commit. */
+static int flush(struct sync_ctx *c, char **cause)
+{
+	int rc = store_sync_put(c->st, c->uidvalidity, c->put, c->nput, cause);
+	size_t i;
+
+	for (i = 0; i < c->nput; i++)
+		free(c->put[i].keywords);
+	c->nput = 0;
+	if (rc < 0) {
+		store_rollback(c->st);
+		return -1;
+	}
+	return store_commit(c->st, cause);
+}
+
+/* Parse and store one message; its uid goes to c->put. */
+static int store_new(struct sync_ctx *c, const struct imap_msg *im, char **cause)
+{
+	struct message m;
+	char *why = NULL;
+	int existed = 0;
+
+	message_init(&m);
+	if (mime_parse(im->raw, im->len, &m, &why) < 0) {
+		log_warn("sync: %s uid %u: cannot parse: %s", c->folder, im->uid, why ? why : "?");
+		c->r->failed++;
+		free(why);
+		message_release(&m);
+		return 0;
+	}
+	m.account_id = c->account_id;
+	m.folder_id = c->folder_id;
+	m.source = xasprintf("imap:%u:%u", c->uidvalidity, im->uid);
+	m.flags = im->flags;
+	m.keywords = im->keywords ? xstrdup(im->keywords) : NULL;
+	if (store_message_add(c->st, &m, NULL, im->raw, im->len, &existed, cause) < 0) {
+		message_release(&m);
+		return -1;
+	}
+	c->put[c->nput++] = (struct store_sync_msg){
+	    m.id, im->uid, im->flags, im->keywords ? xstrdup(im->keywords) : NULL, im->modseq};
+	if (!existed)
+		c->r->fetched++;
+	message_release(&m);
+	return 0;
+}
+
+static int on_body(void *arg, const struct imap_msg *im, char **cause)
+{
+	struct sync_ctx *c = arg;
+
+	if (!im->raw)
+		return 0;
+	if (store_new(c, im, cause) < 0)
+		return 1;
+	c->done++;
+	if (c->nput == BATCH) {
+		if (flush(c, cause) < 0 || store_begin(c->st, cause) < 0)
+			return 1;
+		if (c->progress)
+			c->progress(c->arg, c->done, c->total);
+	}
+	return 0;
+}
+
+/* Fetch and store the uids; what was committed stays when this fails. */
+static int fetch_new(struct sync_ctx *c, const uint32_t *uids, size_t n, char **cause)
+{
+	char *why = NULL;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	c->put = xcalloc(BATCH, sizeof *c->put);
+	c->nput = c->done = 0;
+	c->total = n;
+	if (store_begin(c->st, cause) < 0) {
+		free(c->put);
+		return -1;
+	}
+	rc = imap_fetch_bodies(c->im, uids, n, BATCH, on_body, c, cause);
+	/* keep the part of the batch already stored, even when the fetch failed */
+	if (flush(c, rc < 0 ? &why : cause) < 0 && rc == 0)
+		rc = -1;
+	free(why);
+	free(c->put);
+	c->put = NULL;
+	if (rc == 0 && c->progress)
+		c->progress(c->arg, c->done, c->total);
+	return rc;
+}
+
+/* ---- flags and expunges ---- */
+
+static int cmp_uid(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = ((const struct store_sync_msg *)b)->uid;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct store_sync_msg *have_uid(struct sync_ctx *c, uint32_t uid)
+{
+	return bsearch(&uid, c->have, c->nhave, sizeof *c->have, cmp_uid);
+}
+
+static int same_kw(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+/* A flag fetch result: note the stored messages whose flags differ. */
+static int on_flags(void *arg, const struct imap_msg *im, char **cause)
+{
+	struct sync_ctx *c = arg;
+	struct store_sync_msg *h = have_uid(c, im->uid);
+
+	(void)cause;
+	if (!h || h->id == 0 || (h->flags == im->flags && same_kw(h->keywords, im->keywords)))
+		return 0;
+	h->flags = im->flags;
+	free(h->keywords);
+	h->keywords = im->keywords ? xstrdup(im->keywords) : NULL;
+	h->modseq = im->modseq;
+	c->put[c->nput++] = *h; /* borrows h->keywords until the put */
+	return 0;
+}
+
+static int update_flags(struct sync_ctx *c, uint64_t changedsince, char **cause)
+{
+	int rc;
+
+	if (c->nhave == 0)
+		return 0;
+	c->put = xcalloc(c->nhave, sizeof *c->put);
+	c->nput = 0;
+	rc = imap_fetch_flags(c->im, c->have[c->nhave - 1].uid, changedsince, on_flags, c, cause);
+	if (rc == 0 && c->nput > 0) {
+		rc = store_sync_put(c->st, c->uidvalidity, c->put, c->nput, cause);
+		c->r->updated += rc == 0 ? c->nput : 0;
+	}
+	free(c->put);
+	c->put = NULL;
+	c->nput = 0;
+	return rc;
+}
+
+/* Remove stored messages the server no longer has; the uids not stored yet
+ * go to *want (caller frees). */
+static int expunge_and_diff(struct sync_ctx *c, const uint32_t *srv, size_t nsrv, uint32_t **want,
+                            size_t *nwant, char **cause)
+{
+	size_t i = 0, j = 0;
+
+	*want = xcalloc(nsrv + 1, sizeof **want);
+	*nwant = 0;
+	while (i < c->nhave || j < nsrv) {
+		if (j == nsrv || (i < c->nhave && c->have[i].uid < srv[j])) {
+			if (store_message_delete(c->st, c->have[i].id, cause) < 0)
+				return -1;
+			c->have[i].id = 0; /* gone: no flag update */
+			c->r->expunged++;
+			i++;
+		} else if (i == c->nhave || srv[j] < c->have[i].uid)
+			(*want)[(*nwant)++] = srv[j++];
+		else
+			i++, j++;
+	}
+	return 0;
+}
+
+/* ---- one folder ---- */
+
+static int unchanged(const struct store_sync_folder *old, const struct imap_status *now)
+{
+	return old->uidvalidity == now->uidvalidity && old->uidnext == now->uidnext &&
+	       old->count == (int64_t)now->exists && now->highestmodseq != 0 &&
+	       old->highestmodseq == now->highestmodseq;
+}
+
+static int save_cursor(struct sync_ctx *c, const struct imap_status *now, const char *special,
+                       char **cause)
+{
+	struct store_sync_folder f = {now->uidvalidity, now->uidnext, now->highestmodseq,
+	                              (int64_t)time(NULL), 0};
+
+	return store_sync_folder_set(c->st, c->folder_id, &f, special, cause);
+}
+
+/* Expunges, flags and new messages of the selected folder. */
+static int folder_changes(struct sync_ctx *c, const struct store_sync_folder *old,
+                          const struct imap_status *now, char **cause)
+{
+	uint32_t *srv = NULL, *want = NULL;
+	size_t nsrv = 0, nwant = 0;
+	uint64_t since = old->uidvalidity == now->uidvalidity ? old->highestmodseq : 0;
+	int rc;
+
+	if (store_sync_messages(c->st, c->folder_id, c->uidvalidity, &c->have, &c->nhave, cause) <
+	    0)
+		return -1;
+	rc = imap_uids(c->im, &srv, &nsrv, cause);
+	if (rc == 0 && (rc = store_begin(c->st, cause)) == 0) {
+		rc = expunge_and_diff(c, srv, nsrv, &want, &nwant, cause);
+		rc = rc == 0 ? store_commit(c->st, cause) : (store_rollback(c->st), -1);
+	}
+	if (rc == 0)
+		rc = update_flags(c, now->highestmodseq ? since : 0, cause);
+	if (rc == 0)
+		rc = fetch_new(c, want, nwant, cause);
+	store_sync_messages_free(c->have, c->nhave);
+	c->have = NULL;
+	c->nhave = 0;
+	free(srv);
+	free(want);
+	return rc;
+}
+
+static int sync_folder(struct sync_ctx *c, const struct imap_folder *f, char **cause)
+{
+	struct store_sync_folder old;
+	struct imap_status now;
+	int64_t dropped;
+
+	c->folder = f->name;
+	if ((c->folder_id = store_folder_ensure(c->st, c->account_id, f->name, cause)) < 0 ||
+	    store_sync_folder_get(c->st, c->folder_id, &old, cause) < 0 ||
+	    imap_select(c->im, f->name, &now, cause) < 0)
+		return -1;
+	c->uidvalidity = now.uidvalidity;
+	c->r->folders++;
+	if (old.uidvalidity != now.uidvalidity) {
+		if ((dropped = store_sync_drop_stale(c->st, c->folder_id, now.uidvalidity, cause)) <
+		    0)
+			return -1;
+		c->r->dropped += (size_t)dropped;
+		old.count -= dropped;
+	}
+	if (!unchanged(&old, &now) && folder_changes(c, &old, &now, cause) < 0)
+		return -1;
+	return save_cursor(c, &now, f->special, cause);
+}
+
+/* ---- write-back of triage (actions journaled "pending") ---- */
+
+#define ALL_FLAGS (MSG_SEEN | MSG_ANSWERED | MSG_FLAGGED | MSG_DELETED | MSG_DRAFT)
+
+static int has_word(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p = list;
+
+	while (p && (p = strstr(p, w)) != NULL) {
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* Labels the rows removed that the message no longer has (space-separated). */
+static char *labels_removed(const struct store_sync_pending *v, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i].kind, "unlabel") && v[i].args && *v[i].args &&
+		    !has_word(v[0].keywords, v[i].args)) {
+			if (sb.len)
+				sb_addc(&sb, ' ');
+			sb_adds(&sb, v[i].args);
+		}
+	return sb_detach(&sb);
+}
+
+static int mark_rows(struct sync_ctx *c, const struct store_sync_pending *v, size_t n,
+                     const char *state, char **cause)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (store_sync_action_state(c->st, v[i].action_id, state, cause) < 0)
+			return -1;
+	if (!strcmp(state, "done"))
+		c->r->pushed += n;
+	else
+		c->r->refused += n;
+	return 0;
+}
+
+/* The folder names triage uses for roles (actions.c), and the special-use
+ * role the server may give a folder of another name ("Deleted Messages"). */
+static const struct {
+	const char *name, *role;
+} role_table[] = {{"Archive", "archive"},
+                  {"Trash", "trash"},
+                  {"Junk", "junk"},
+                  {"Sent", "sent"},
+                  {"Drafts", "drafts"}};
+
+/* Where a message the store put in `folder` goes on the server: the folder
+ * with that role when the server names it differently (*fid: its row, to
+ * move the message's row there too), else `folder` itself (*fid 0). */
+static char *server_dest(struct sync_ctx *c, const char *folder, int64_t *fid)
+{
+	char *name = NULL, *why = NULL;
+	size_t i;
+
+	*fid = 0;
+	for (i = 0; !name && i < sizeof role_table / sizeof role_table[0]; i++)
+		if (!strcmp(folder, role_table[i].name))
+			name = store_sync_special_folder(c->st, c->account_id, role_table[i].role,
+			                                 fid, &why);
+	free(why);
+	if (name && !strcmp(name, folder)) {
+		*fid = 0;
+		return name;
+	}
+	if (!name)
+		*fid = 0;
+	return name ? name : xstrdup(folder);
+}
+
+/* The message moved on the server: its row follows (or goes, when the
+ * server did not say where it went; the next sync fetches it there). */
+static int follow_move(struct sync_ctx *c, const struct store_sync_pending *p, int64_t fid,
+                       uint32_t nv, uint32_t nu, char **cause)
+{
+	if (!nv || !nu)
+		return store_message_delete(c->st, p->message_id, cause);
+	if (fid && store_message_move(c->st, p->message_id, fid, NULL, cause) < 0)
+		return -1;
+	return store_sync_relocate(c->st, p->message_id, nv, nu, cause);
+}
+
+/* Make the server's copy of one message match the store: v[0..n) are its rows. */
+static int push_message(struct sync_ctx *c, const struct store_sync_pending *v, size_t n,
+                        char **selected, char **cause)
+{
+	const struct store_sync_pending *p = &v[0];
+	struct imap_status st;
+	uint32_t nv = 0, nu = 0;
+	int64_t fid;
+	char *rm, *dest, *why = NULL;
+	int rc = 0, moved;
+
+	if (!p->server_folder || !p->uid)
+		return mark_rows(c, v, n, "gone", cause);
+	if (!*selected || strcmp(*selected, p->server_folder)) {
+		free(*selected);
+		*selected = NULL;
+		if (imap_select(c->im, p->server_folder, &st, cause) < 0)
+			return -1;
+		*selected = xstrdup(p->server_folder);
+	}
+	rm = labels_removed(v, n);
+	dest = server_dest(c, p->folder, &fid);
+	rc = imap_store_flags(c->im, p->uid, p->flags & ALL_FLAGS, ~p->flags & ALL_FLAGS,
+	                      p->keywords, rm, &why);
+	moved = strcmp(dest, p->server_folder) != 0;
+	if (rc == 0 && moved)
+		rc = imap_move(c->im, p->uid, dest, &nv, &nu, &why);
+	free(rm);
+	free(dest);
+	if (rc < 0 && imap_is_dead(c->im)) {
+		*cause = why;
+		return -1;
+	}
+	if (rc < 0)
+		log_warn("sync: write-back of message %lld refused: %s", (long long)p->message_id,
+		         why);
+	free(why);
+	if (rc == 0 && moved && follow_move(c, p, fid, nv, nu, cause) < 0)
+		return -1;
+	/* already in the role's folder on the server: the row joins that folder */
+	if (rc == 0 && !moved && fid &&
+	    store_message_move(c->st, p->message_id, fid, NULL, cause) < 0)
+		return -1;
+	return mark_rows(c, v, n, rc == 0 ? "done" : "refused", cause);
+}
+
+static int push_pending(struct sync_ctx *c, char **cause)
+{
+	struct store_sync_pending *v;
+	char *selected = NULL;
+	size_t n, i, j;
+	int rc = 0;
+
+	if (store_sync_pending(c->st, c->account_id, &v, &n, cause) < 0)
+		return -1;
+	for (i = 0; i < n && rc == 0; i = j) {
+		for (j = i + 1; j < n && v[j].message_id == v[i].message_id; j++)
+			;
+		rc = push_message(c, v + i, j - i, &selected, cause);
+	}
+	free(selected);
+	store_sync_pending_free(v, n);
+	return rc;
+}
+
+/* ---- accounts ---- */
+
+/* Is the folder in the account's `folders` list (space-separated; unset: all)? */
+static int wanted(struct app *app, const char *account, const char *folder)
+{
+	char *sec = xasprintf("account %s", account);
+	const char *list = conf_get(app->conf, sec, "folders");
+	int yes = !list || !*list || has_word(list, folder);
+
+	free(sec);
+	return yes;
+}
+
+static int sync_account(struct sync_ctx *c, const char *name, const struct accounts_io *io,
+                        char **cause)
+{
+	const struct account *a = app_account(c->app, name);
+	struct imap_folder *folders = NULL;
+	size_t n = 0, i;
+	int rc = 0;
+
+	c->account_id = store_account_ensure(c->st, name, "imap", a ? a->email : NULL, cause);
+	if (c->account_id < 0 || !(c->im = sync_connect(c->app, name, io, cause)))
+		return -1;
+	if (push_pending(c, cause) < 0 || imap_list(c->im, &folders, &n, cause) < 0)
+		rc = -1;
+	for (i = 0; i < n && rc == 0; i++)
+		if (!folders[i].noselect && wanted(c->app, name, folders[i].name))
+			rc = sync_folder(c, &folders[i], cause);
+	imap_folders_free(folders, n);
+	imap_close(c->im);
+	c->im = NULL;
+	c->r->accounts++;
+	return rc;
+}
+
+/* Sync one account; a failure becomes r->error (the first) and *cause. */
+static int sync_one(struct sync_ctx *c, const char *name, const struct accounts_io *io,
+                    char **cause)
+{
+	char *why = NULL;
+
+	if (sync_account(c, name, io, &why) == 0)
+		return 0;
+	if (!c->r->error)
+		c->r->error = xasprintf("account \"%s\": %s", name, why);
+	if (cause && !*cause)
+		*cause = xasprintf("account \"%s\": %s", name, why);
+	free(why);
+	return -1;
+}
+
+int sync_imap(struct app *app, const char *name, const struct accounts_io *io,
+              struct sync_report *r, app_progress_fn progress, void *arg, char **cause)
+{
+	struct sync_ctx c;
+	size_t i;
+	int rc = 0;
+
+	memset(&c, 0, sizeof c);
+	c.app = app;
+	c.st = app->store;
+	c.r = r;
+	c.progress = progress;
+	c.arg = arg;
+	if (name && !sync_is_imap(app, name))
+		return set_cause(cause, "\"%s\" is not an IMAP account", name);
+	for (i = 0; i < app->naccounts; i++) {
+		const char *an = app->accounts[i].name;
+
+		if ((name && strcmp(an, name)) || !sync_is_imap(app, an))
+			continue;
+		if (sync_one(&c, an, io, cause) < 0)
+			rc = -1;
+	}
+	return rc;
+}

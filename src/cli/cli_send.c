@@ -1,0 +1,184 @@
+/*
+ * cli_send: `va send --to ADDR [--to ADDR...] --subject S [--body-file F]
+ * [--account A]`.  The body comes from the file ("-": standard input) or,
+ * without --body-file, from $EDITOR (VISUAL first) on a private temp file.
+ * The work is send_mail's (app/send.c); this file only gathers the input.
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli_json.h"
+#include "va/accounts.h"
+#include "va/app.h"
+#include "va/cli.h"
+#include "va/send.h"
+#include "va/util.h"
+
+struct send_args {
+	const char **to;
+	size_t nto;
+	const char *subject, *body_file, *account;
+};
+
+static char *read_stdin(char **cause)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+		sb_add(&sb, buf, n);
+	if (ferror(stdin)) {
+		sb_release(&sb);
+		set_cause(cause, "cannot read standard input");
+		return NULL;
+	}
+	sb_addc(&sb, '\0');
+	return sb_detach(&sb);
+}
+
+/* Run $VISUAL or $EDITOR (through sh, so it may carry arguments) on path. */
+static int run_editor(const char *path, char **cause)
+{
+	const char *ed = getenv("VISUAL") ? getenv("VISUAL") : getenv("EDITOR");
+	pid_t pid;
+	int st;
+
+	if (!ed || !*ed)
+		return set_cause(cause, "no body: give --body-file FILE or set $EDITOR");
+	if ((pid = fork()) < 0)
+		return set_cause(cause, "cannot start the editor");
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, path, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return set_cause(cause, "the editor \"%s\" failed: nothing was sent", ed);
+	return 0;
+}
+
+static char *body_from_editor(char **cause)
+{
+	char *path = xasprintf("%s/va-send-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	char *body = NULL;
+	size_t len;
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		set_cause(cause, "cannot create a temp file for the editor");
+	else {
+		close(fd);
+		if (run_editor(path, cause) == 0 && (body = file_read(path, &len, cause)) &&
+		    !*body) {
+			set_cause(cause, "the message is empty: nothing was sent");
+			free(body);
+			body = NULL;
+		}
+		unlink(path);
+	}
+	free(path);
+	return body;
+}
+
+static char *body_of(const struct send_args *a, char **cause)
+{
+	size_t len;
+
+	if (!a->body_file)
+		return body_from_editor(cause);
+	if (!strcmp(a->body_file, "-"))
+		return read_stdin(cause);
+	return file_read(a->body_file, &len, cause);
+}
+
+static int parse(int argc, char **argv, struct send_args *a)
+{
+	static const struct option longopts[] = {{"to", required_argument, NULL, 't'},
+	                                         {"subject", required_argument, NULL, 's'},
+	                                         {"body-file", required_argument, NULL, 'b'},
+	                                         {"account", required_argument, NULL, 'a'},
+	                                         {NULL, 0, NULL, 0}};
+	int ch;
+
+	memset(a, 0, sizeof *a);
+	a->to = xcalloc((size_t)argc + 1, sizeof *a->to);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == 't' && strchr(optarg, '@') && !strpbrk(optarg, " <>\r\n"))
+			a->to[a->nto++] = optarg;
+		else if (ch == 's')
+			a->subject = optarg;
+		else if (ch == 'b')
+			a->body_file = optarg;
+		else if (ch == 'a')
+			a->account = optarg;
+		else
+			return -1;
+	}
+	return optind == argc && a->nto > 0 && a->subject ? 0 : -1;
+}
+
+static void print_result(struct cli_globals *g, const struct send_result *r)
+{
+	if (g->json) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "account", r->account);
+		cJSON_AddStringToObject(o, "message_id", r->message_id);
+		if (r->sent_folder)
+			cJSON_AddStringToObject(o, "saved_to", r->sent_folder);
+		else
+			cJSON_AddNullToObject(o, "saved_to");
+		cJSON_AddNumberToObject(o, "attempts", r->attempts);
+		cli_json_print(o);
+	} else if (!g->quiet)
+		printf("sent <%s> with %s%s%s\n", r->message_id, r->account,
+		       r->sent_folder ? ", saved to " : "", r->sent_folder ? r->sent_folder : "");
+	if (r->warning)
+		cli_error("sent, but the copy was not saved to Sent: %s", r->warning);
+}
+
+int cmd_send(struct cli_globals *g, int argc, char **argv)
+{
+	struct send_args a;
+	struct send_draft d;
+	struct send_result r;
+	struct accounts_io io;
+	struct app *app;
+	char *cause = NULL, *body;
+	int rc;
+
+	if (parse(argc, argv, &a) < 0) {
+		free(a.to);
+		return cli_usage("send");
+	}
+	if (!(body = body_of(&a, &cause))) {
+		cli_error("cannot send: %s", cause);
+		free(cause);
+		free(a.to);
+		return EXIT_ERROR;
+	}
+	memset(&d, 0, sizeof d);
+	d.to = a.to;
+	d.nto = a.nto;
+	d.subject = a.subject;
+	d.body = body;
+	cli_net_io(&io);
+	if ((rc = cli_open_app(g, &app, 0)) == 0) {
+		if ((rc = send_mail(app, a.account, &d, &io, &r, &cause)) < 0)
+			cli_error("cannot send the message: %s", cause);
+		else
+			print_result(g, &r);
+		send_result_release(&r);
+		app_close(app);
+	}
+	free(cause);
+	free(body);
+	free(a.to);
+	return rc < 0 ? EXIT_ERROR : EXIT_OK;
+}
