@@ -101,8 +101,10 @@ lint:
 format:
 	clang-format -i $(SRC) $(wildcard include/va/*.h) $(UNIT_SRC)
 
+# Benchmarks (not tests): `make bench BENCH="import sync classify sched analyze tui"`.
+BENCH ?= import
 bench: all
-	tests/bench/import.sh
+	@for b in $(BENCH); do echo "== tests/bench/$$b.sh"; tests/bench/$$b.sh || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
@@ -127,7 +129,7 @@ help:
 	@echo "make run      install runtime packages, build, start va on the demo mailbox"
 	@echo "make check    install test packages, build, run the whole suite (SAN=1: ASan+UBSan)"
 	@echo "make lint     clang-format check, cppcheck, banned functions, layer check"
-	@echo "make bench    benchmarks (not part of the test run)"
+	@echo "make bench    benchmarks, not part of the test run (BENCH=\"import sync classify sched analyze tui\")"
 	@echo "make install  PREFIX=$(PREFIX) DESTDIR="
 
 -include $(OBJ:.o=.d) $(UNIT_BIN:=.d) $(TOOL_BIN:=.d)

@@ -103,6 +103,7 @@ static void exec_child(char **argv, char **env, int out)
 		dup2(null, 0);
 	dup2(out, 1);
 	dup2(out, 2);
+	signal(SIGPIPE, SIG_DFL); /* va ignores it; the command must not inherit that */
 	execvpe(argv[0], argv, env);
 	dprintf(2, "cannot run \"%s\": %s", argv[0], strerror(errno));
 	_exit(127);

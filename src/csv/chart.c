@@ -177,6 +177,7 @@ static void child(int in, int out, int err)
 	dup2(in, 0);
 	dup2(out, 1);
 	dup2(err, 2);
+	signal(SIGPIPE, SIG_DFL); /* va ignores it; gnuplot must not inherit that */
 	execvp(argv[0], argv);
 	dprintf(2, "cannot run %s: %s", argv[0], strerror(errno));
 	_exit(127);

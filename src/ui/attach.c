@@ -170,6 +170,7 @@ static int run_with_terminal(char **argv, const char *stdin_path)
 	if (pid == 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		signal(SIGINT, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
 		if (stdin_path && !freopen(stdin_path, "r", stdin))
 			_exit(127);
 		execvp(argv[0], argv);

@@ -186,4 +186,11 @@ else
 	skip "full disk keeps data" "needs root"
 fi
 
+# --- documentation covers every command ---------------------------------------
+missing=""
+for c in $("$VA" --help | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1} on && /^$/{exit}'); do
+	grep -q "^\.B $c\b" share/man/va.1 || missing+=" $c"
+done
+is "every command in --help is in va(1)" "$missing" ""
+
 done_testing
