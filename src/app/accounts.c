@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "va/accounts.h"
+#include "va/imap.h"
+#include "va/sync.h"
 #include "va/app.h"
 #include "va/conf.h"
 #include "va/log.h"
@@ -828,6 +830,24 @@ static void doctor_password(struct app *app, const char *name, const struct acco
 	free(cause);
 }
 
+/* Reachable, TLS verified, login accepted: one real IMAP session. */
+static void doctor_server(struct app *app, const char *name, const struct accounts_io *io,
+                          struct check_list *out, const char *what, const char *sec)
+{
+	char *cause = NULL;
+	struct imap *im = sync_connect(app, name, io, &cause);
+
+	if (im)
+		check_add(out, CHECK_OK, what, "%s:%s reachable (%s), login accepted",
+		          conf_get(app->conf, sec, "imap_host"), conf_get(app->conf, sec, "imap_port"),
+		          strcmp(conf_get(app->conf, sec, "imap_tls"), "none") ? "TLS verified"
+		                                                               : "no TLS");
+	else
+		check_add(out, CHECK_FAIL, what, "%s", cause ? cause : "cannot connect");
+	imap_close(im);
+	free(cause);
+}
+
 static void doctor_account(struct app *app, const char *name, const struct accounts_io *io,
                            struct check_list *out)
 {
@@ -845,10 +865,8 @@ static void doctor_account(struct app *app, const char *name, const struct accou
 		doctor_oauth(app, name, io, out, what);
 	else
 		doctor_password(app, name, io, out, what);
-	if (type && !strcmp(type, "imap"))
-		check_add(out, CHECK_SKIP, what,
-		          "server checks (reachable, TLS, login): not built yet, "
-		          "they arrive with IMAP support");
+	if (type && !strcmp(type, "imap") && !miss && out->n && out->v[out->n - 1].state == CHECK_OK)
+		doctor_server(app, name, io, out, what, sec);
 	free(what);
 	free(sec);
 }

@@ -57,6 +57,9 @@ jget() { printf '%s' "$OUT" | jq -r ".$1"; }
 
 run "$VA" account login work --password-stdin <<<"alice-pass"
 is "store the password" "$RC" 0
+run "$VA" doctor
+is "doctor passes against the real server" "$RC" 0
+like "doctor: reachable, TLS verified, login accepted" "$OUT" "reachable (TLS verified), login accepted"
 
 # ---- full sync ----
 run "$VA" --json sync work
@@ -162,6 +165,8 @@ write_conf "$MS_IMAPS_PORT" implicit "$MS_CA"
 "$VA" account login work --password-stdin <<<"not-the-password" 2>/dev/null
 run "$VA" sync work
 like "wrong password: a clear error" "$RC $ERR" "1 va: sync failed: account \"work\": cannot log in to 127.0.0.1 as \"$U\""
+run "$VA" doctor
+like "doctor reports the refused login" "$RC $OUT$ERR" "cannot log in to 127.0.0.1"
 "$VA" account login work --password-stdin <<<"alice-pass" 2>/dev/null
 write_conf 1 implicit "$MS_CA"
 run "$VA" sync work
