@@ -80,6 +80,11 @@ char *file_read(const char *path, size_t *len, char **cause);
 int   file_write_atomic(const char *path, const char *data, size_t len, int mode, char **cause);
 /* mkdir -p with mode for the created components. */
 int   mkdir_p(const char *path, int mode, char **cause);
+/* Make the directory holding `path` (0700) and take an exclusive flock on it,
+ * so two va processes replacing a file there do not lose each other's change.
+ * Returns the fd to pass to file_unlock_dir, or -1 and *cause. */
+int   file_lock_dir(const char *path, char **cause);
+void  file_unlock_dir(int fd); /* closing drops the lock; -1 is ignored */
 int   file_exists(const char *path);
 int   dir_exists(const char *path);
 

@@ -227,38 +227,6 @@ static char *config_text(const char *path, size_t *len, char **cause)
 	return text;
 }
 
-/* Make the file's directory and hold an exclusive lock on it while the
- * file is read, changed and replaced, so two va processes editing at once
- * do not lose a change.  Returns the fd to pass to unlock_dir, or -1 and
- * *cause. */
-static int lock_dir_of(const char *path, char **cause)
-{
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	int fd = -1;
-
-	if (slash && slash != dir)
-		*slash = '\0';
-	else if (slash)
-		dir[1] = '\0';
-	if (!slash || mkdir_p(dir, 0700, cause) == 0) {
-		fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
-			close(fd);
-			fd = -1;
-		}
-		if (fd < 0)
-			set_cause(cause, "cannot lock \"%s\": %s", dir, strerror(errno));
-	}
-	free(dir);
-	return fd;
-}
-
-static void unlock_dir(int fd)
-{
-	if (fd >= 0)
-		close(fd); /* closing drops the flock */
-}
-
 static int config_write(const char *path, const char *text, size_t len, char **cause)
 {
 	return file_write_atomic(path, text, len, config_mode(path), cause);
@@ -281,7 +249,7 @@ static int text_has_account(const char *text, const char *name)
 static int append_section(const char *path, const char *name, const char *section, char **cause)
 {
 	struct strbuf out = STRBUF_INIT;
-	int lock = lock_dir_of(path, cause), rc = -1;
+	int lock = file_lock_dir(path, cause), rc = -1;
 	char *old = NULL;
 	size_t len;
 
@@ -304,7 +272,7 @@ static int append_section(const char *path, const char *name, const char *sectio
 done:
 	sb_release(&out);
 	free(old);
-	unlock_dir(lock);
+	file_unlock_dir(lock);
 	return rc;
 }
 
@@ -435,12 +403,12 @@ static int cut_account(const char *path, const char *name, char **cause)
 	struct line *ln = NULL;
 	char *text, *drop;
 	size_t len, n, i;
-	int rc, lock = lock_dir_of(path, cause);
+	int rc, lock = file_lock_dir(path, cause);
 
 	if (lock < 0)
 		return -1;
 	if (!(text = config_text(path, &len, cause))) {
-		unlock_dir(lock);
+		file_unlock_dir(lock);
 		return -1;
 	}
 	n = split_lines(text, len, &ln);
@@ -458,7 +426,7 @@ static int cut_account(const char *path, const char *name, char **cause)
 	free(drop);
 	free(ln);
 	free(text);
-	unlock_dir(lock);
+	file_unlock_dir(lock);
 	return rc;
 }
 

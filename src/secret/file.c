@@ -278,37 +278,6 @@ static int save(struct fstate *st, char **cause)
 	return rc;
 }
 
-/* An exclusive lock on the file's directory from re-read to rename, so two
- * va processes (the daemon refreshing a token, the CLI signing in) do not
- * lose each other's change.  The fd to close, or -1 and *cause. */
-static int lock_dir(const struct fstate *st, char **cause)
-{
-	char *dir = xstrdup(st->path), *slash = strrchr(dir, '/');
-	int fd = -1;
-
-	if (slash && slash != dir)
-		*slash = '\0';
-	else
-		snprintf(dir, strlen(dir) + 1, "%s", slash ? "/" : ".");
-	if (mkdir_p(dir, 0700, cause) == 0) {
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
-			close(fd);
-			fd = -1;
-		}
-		if (fd < 0)
-			set_cause(cause, "cannot lock \"%s\": %s", dir, strerror(errno));
-	}
-	free(dir);
-	return fd;
-}
-
-static void unlock_dir(int fd)
-{
-	if (fd >= 0)
-		close(fd);
-}
-
 static struct rec *find(struct fstate *st, const char *owner, const char *key)
 {
 	for (size_t i = 0; i < st->n; i++)
@@ -353,7 +322,7 @@ static int f_set(void *state, const char *owner, const char *key, const char *va
 {
 	struct fstate *st = state;
 	struct rec *r;
-	int lock = lock_dir(st, cause), rc = -1;
+	int lock = file_lock_dir(st->path, cause), rc = -1;
 
 	if (lock >= 0 && load(st, cause) == 0) {
 		r = find(st, owner, key);
@@ -365,7 +334,7 @@ static int f_set(void *state, const char *owner, const char *key, const char *va
 		}
 		rc = save(st, cause);
 	}
-	unlock_dir(lock);
+	file_unlock_dir(lock);
 	return rc;
 }
 
@@ -395,10 +364,10 @@ static int f_del(void *state, const char *owner, const char *key, char **cause)
 
 	if (!file_exists(st->path))
 		return 1;
-	lock = lock_dir(st, cause);
+	lock = file_lock_dir(st->path, cause);
 	if (lock >= 0 && load(st, cause) == 0)
 		rc = drop(st, owner, key) == 0 ? 1 : save(st, cause);
-	unlock_dir(lock);
+	file_unlock_dir(lock);
 	return rc;
 }
 

@@ -212,9 +212,9 @@ int store_kv_set(struct store *st, const char *key, const char *value, char **ca
 	return rc;
 }
 
-char *store_kv_get(struct store *st, const char *key)
+char *st_text_by_key(struct store *st, const char *sql, const char *key)
 {
-	sqlite3_stmt *s = st_prepare(st, "SELECT value FROM kv WHERE key = ?", NULL);
+	sqlite3_stmt *s = st_prepare(st, sql, NULL);
 	char *v = NULL;
 
 	if (!s)
@@ -224,4 +224,9 @@ char *store_kv_get(struct store *st, const char *key)
 		v = st_column_text(s, 0);
 	sqlite3_finalize(s);
 	return v;
+}
+
+char *store_kv_get(struct store *st, const char *key)
+{
+	return st_text_by_key(st, "SELECT value FROM kv WHERE key = ?", key);
 }

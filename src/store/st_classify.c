@@ -287,16 +287,7 @@ int store_classify_each(struct store *st, const int64_t *ids, size_t n, int uncl
 
 char *store_llm_cache_get(struct store *st, const char *key)
 {
-	sqlite3_stmt *s = st_prepare(st, "SELECT response FROM llm_cache WHERE key = ?", NULL);
-	char *v = NULL;
-
-	if (!s)
-		return NULL;
-	st_bind_text(s, 1, key);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = st_column_text(s, 0);
-	sqlite3_finalize(s);
-	return v;
+	return st_text_by_key(st, "SELECT response FROM llm_cache WHERE key = ?", key);
 }
 
 int store_llm_cache_put(struct store *st, const char *key, const char *model, const char *response,

@@ -37,5 +37,7 @@ int st_fail(struct store *st, char **cause, const char *what);
 /* Bind text or NULL. */
 void st_bind_text(sqlite3_stmt *s, int i, const char *v);
 char *st_column_text(sqlite3_stmt *s, int i); /* xstrdup'ed or NULL */
+/* The first column of the first row of `sql` with `key` bound to ?1, or NULL. */
+char *st_text_by_key(struct store *st, const char *sql, const char *key);
 
 #endif

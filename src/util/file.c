@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -107,6 +108,34 @@ int mkdir_p(const char *path, int mode, char **cause)
 	}
 	free(p);
 	return 0;
+}
+
+int file_lock_dir(const char *path, char **cause)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int fd = -1;
+
+	if (slash && slash != dir)
+		*slash = '\0';
+	else
+		snprintf(dir, strlen(dir) + 1, "%s", slash ? "/" : ".");
+	if (mkdir_p(dir, 0700, cause) == 0) {
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+			close(fd);
+			fd = -1;
+		}
+		if (fd < 0)
+			set_cause(cause, "cannot lock \"%s\": %s", dir, strerror(errno));
+	}
+	free(dir);
+	return fd;
+}
+
+void file_unlock_dir(int fd)
+{
+	if (fd >= 0)
+		close(fd);
 }
 
 int file_exists(const char *path)
