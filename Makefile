@@ -104,6 +104,7 @@ format:
 # Benchmarks (not tests): `make bench BENCH="import sync classify sched analyze tui"`.
 BENCH ?= import
 bench: all
+	@tests/deps.sh bench
 	@for b in $(BENCH); do echo "== tests/bench/$$b.sh"; tests/bench/$$b.sh || exit 1; done
 
 install: all

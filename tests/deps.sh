@@ -1,17 +1,23 @@
 #!/bin/sh
-# deps.sh runtime|test: install the Debian packages va needs (with sudo when
+# deps.sh runtime|test|bench: install the Debian packages va needs (with sudo when
 # not root), only when something is missing.  Runtime: libraries, gnuplot.
-# Test: also cmocka, tmux, notmuch, miller, datamash (benches), node/npm for the data sets.
+# Test: what the test suite and `make lint` use (cmocka, tmux, real servers,
+# node/npm for the data sets).  Bench: the peer tools the benchmarks compare with.
 set -eu
 
 RUNTIME="build-essential pkg-config libncurses-dev libcurl4-gnutls-dev libsqlite3-dev
-libetpan-dev libcjson-dev libsecret-1-dev libcsv-dev libsodium-dev gnuplot-nox libsasl2-modules"
-TEST="$RUNTIME libcmocka-dev tmux npm jq notmuch neomutt cppcheck clang-format python3 miller datamash gnome-keyring libsecret-tools dbus curl dovecot-imapd dovecot-lmtpd dovecot-submissiond opensmtpd isync sqlite3 bogofilter time"
+libetpan-dev libcjson-dev libsecret-1-dev libcsv-dev libsodium-dev gnuplot-nox libsasl2-modules
+ca-certificates"
+TEST="$RUNTIME libcmocka-dev tmux npm jq cppcheck clang-format python3 gnome-keyring
+libsecret-tools dbus curl openssl tzdata dovecot-imapd dovecot-lmtpd dovecot-submissiond opensmtpd
+sqlite3"
+BENCH="$TEST notmuch neomutt miller datamash isync bogofilter time"
 
 case "${1:-runtime}" in
 runtime) want=$RUNTIME ;;
 test) want=$TEST ;;
-*) echo "usage: $0 runtime|test" >&2; exit 2 ;;
+bench) want=$BENCH ;;
+*) echo "usage: $0 runtime|test|bench" >&2; exit 2 ;;
 esac
 
 missing=""
