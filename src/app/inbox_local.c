@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "va/app.h"
 #include "va/maildir.h"
@@ -99,16 +100,72 @@ static int add_new(struct app *app, const struct maildir_entry *e, int64_t accou
 	return rc;
 }
 
+/* "mtime-of-cur:mtime-of-new" in nanoseconds: any file added, removed or
+ * renamed (flag letters) changes it.  NULL when a directory was touched in
+ * the last second, since a change within the same clock tick would not move
+ * it: such a folder is scanned again next time. */
+static char *folder_signature(const char *dir)
+{
+	static const char *const subs[] = {"cur", "new"};
+	struct strbuf sb = STRBUF_INIT;
+	struct stat st;
+	size_t i;
+
+	sb_init(&sb);
+	for (i = 0; i < VA_ARRAY_LEN(subs); i++) {
+		char *p = xasprintf("%s/%s", dir, subs[i]);
+		int ok = stat(p, &st) == 0;
+		free(p);
+		if (ok && st.st_mtim.tv_sec >= time_now() - 1) {
+			sb_release(&sb);
+			return NULL;
+		}
+		sb_addf(&sb, "%s%lld.%09ld", i ? ":" : "", ok ? (long long)st.st_mtim.tv_sec : -1LL,
+		        ok ? st.st_mtim.tv_nsec : 0L);
+	}
+	return sb_detach(&sb);
+}
+
+/* Rescan a folder only when its directories changed since the last scan. */
+static int rescan_folder_full(struct app *app, int64_t account, int64_t folder,
+                              const struct maildir_folder *f, struct import_report *r,
+                              char **cause);
+
 static int rescan_folder(struct app *app, int64_t account, const struct maildir_folder *f,
                          struct import_report *r, char **cause)
+{
+	int64_t folder = store_folder_ensure(app->store, account, f->name, cause);
+	char *sig, *key, *was;
+	int rc;
+
+	if (folder < 0)
+		return -1;
+	sig = folder_signature(f->path);
+	key = xasprintf("maildir.signature.%lld", (long long)folder);
+	was = store_kv_get(app->store, key);
+	if (sig && was && !strcmp(sig, was)) {
+		rc = 0;
+	} else {
+		rc = rescan_folder_full(app, account, folder, f, r, cause);
+		if (rc == 0 && sig)
+			rc = store_kv_set(app->store, key, sig, cause);
+	}
+	free(sig);
+	free(key);
+	free(was);
+	return rc;
+}
+
+static int rescan_folder_full(struct app *app, int64_t account, int64_t folder,
+                              const struct maildir_folder *f, struct import_report *r,
+                              char **cause)
 {
 	struct known_set ks = {NULL, 0, 0};
 	struct maildir_entry *e;
 	size_t ne, i;
-	int64_t folder = store_folder_ensure(app->store, account, f->name, cause);
 	int rc = 0;
 
-	if (folder < 0 || store_folder_sources(app->store, folder, collect, &ks, cause) < 0 ||
+	if (store_folder_sources(app->store, folder, collect, &ks, cause) < 0 ||
 	    maildir_scan(f->path, &e, &ne, cause) < 0) {
 		known_free(&ks);
 		return -1;

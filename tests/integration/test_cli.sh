@@ -117,6 +117,15 @@ run "$VA" --json sync
 is "sync sees the moved file" "$(jq .updated <<<"$OUT")" 1
 is "sync sees the deleted file" "$(jq .removed <<<"$OUT")" 1
 is "flags follow the file name" "$("$VA" --json list --flagged | jq -r '.[0].subject')" "Line endings are CRLF and this subject is folded"
+old_dirs() { find "$M" -type d \( -name cur -o -name new \) -exec touch -d '1 hour ago' {} +; }
+old_dirs
+"$VA" sync >/dev/null 2>&1
+run "$VA" --json sync
+is "an unchanged Maildir is not read again" "$(jq .files <<<"$OUT")" 0
+mv "$M/cur/1.M1.host:2,FS" "$M/cur/1.M1.host:2,S"
+run "$VA" --json sync
+is "... but a renamed file is seen at once" "$(jq .updated <<<"$OUT")" 1
+is "... and its flag change kept" "$("$VA" --json list --flagged | jq length)" 0
 printf '[account home]\ntype = maildir\npath = %s/nowhere\n' "$T" >"$XDG_CONFIG_HOME/va/va.conf"
 run "$VA" list
 like "a missing Maildir is reported" "$ERR" "is not a Maildir"
