@@ -1,9 +1,7 @@
 /*
  * cli_sync: the IMAP half of `va sync` (cmd_sync in cli_admin.c calls
  * cli_sync_imap), and the accounts_io that network commands (sync, send)
- * hand to the secret store: the secrets-file passphrase comes from
- * VA_PASSPHRASE_FILE when set (scripts, tests, the daemon); otherwise the
- * file backend reports that it needs one.
+ * hand to the secret store (the same as `va account` uses).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,38 +15,11 @@
 #include "va/sync.h"
 #include "va/util.h"
 
-static char *passphrase_env(void *arg, int create, char **cause)
-{
-	const char *file = getenv("VA_PASSPHRASE_FILE");
-	size_t len;
-	char *s;
-
-	(void)arg;
-	(void)create;
-	if (!file) {
-		set_cause(cause,
-		          "the encrypted secrets file needs a passphrase: set VA_PASSPHRASE_FILE "
-		          "to a file (mode 0600) holding it, or use `va account` in a terminal");
-		return NULL;
-	}
-	if (!(s = file_read(file, &len, cause)))
-		return NULL;
-	s[strcspn(s, "\r\n")] = '\0';
-	return s;
-}
-
-static void say_stderr(void *arg, const char *text)
-{
-	(void)arg;
-	fprintf(stderr, "%s\n", text);
-}
-
+/* The network commands ask for the secrets-file passphrase the way `va
+ * account` does: VA_PASSPHRASE_FILE, else the terminal with echo off. */
 void cli_net_io(struct accounts_io *io)
 {
-	memset(io, 0, sizeof *io);
-	io->passphrase = passphrase_env;
-	io->say = say_stderr;
-	io->paste_fd = -1;
+	cli_account_io(io, -1, 0);
 }
 
 static void sync_progress(void *arg, size_t done, size_t total)
