@@ -15,11 +15,10 @@
 #include "va/util.h"
 
 extern const struct job_kind job_command, job_sync, job_noop, job_sleep, job_followup_check,
-    job_snooze_wake;
+    job_snooze_wake, job_classify;
 
 /* Kinds other issues will build: refused when added, until then. */
 #define UNBUILT(n, s) static const struct job_kind unbuilt_##n = {#n, s, 0, 0, 0, 0, NULL, NULL}
-UNBUILT(classify, "classify new mail (not built yet)");
 UNBUILT(rules, "run rules on schedule or age triggers (not built yet)");
 UNBUILT(send_reply, "send a queued reply through the gates (not built yet)");
 UNBUILT(analysis, "analyse a CSV file (not built yet)");
@@ -27,7 +26,7 @@ UNBUILT(report, "write an analysis report (not built yet)");
 
 static const struct job_kind *const kinds[] = {
     &job_sync,           &job_command,        &job_noop,        &job_sleep,
-    &job_followup_check, &job_snooze_wake,    &unbuilt_classify, &unbuilt_rules,
+    &job_followup_check, &job_snooze_wake,    &job_classify,     &unbuilt_rules,
     &unbuilt_send_reply, &unbuilt_analysis,   &unbuilt_report,
 };
 

@@ -26,8 +26,8 @@ run "$VA" jobs add noop --every 5x
 like "bad interval refused" "$ERR" 'cannot parse interval "5x"'
 run "$VA" jobs add noop --at "someday"
 like "bad time refused" "$ERR" 'cannot parse time "someday"'
-run "$VA" jobs add classify
-like "unbuilt kind refused" "$ERR" 'job kind "classify" is not built yet'
+run "$VA" jobs add rules
+like "unbuilt kind refused" "$ERR" 'job kind "rules" is not built yet'
 run "$VA" jobs add nosuch
 like "unknown kind refused" "$ERR" 'unknown job kind "nosuch"'
 run "$VA" jobs add noop --misfire sometimes
@@ -59,6 +59,10 @@ like "second daemon: clear message" "$ERR" "another scheduler (pid $pid) already
 run "$VA" daemon start
 like "daemon start twice refused" "$ERR" "another scheduler (pid $pid)"
 check "pid file written" test "$(cat "$XDG_DATA_HOME/va/daemon.pid")" = "$pid"
+"$VA" -q list >/dev/null # the demo mailbox, unclassified
+"$VA" -q jobs add classify
+classified() { [ "$("$VA" --json list --category none | jq length)" -lt 30 ]; }
+check "a classify job sorts the demo mailbox in the daemon" wait_for 30 classified
 kill -HUP "$pid"
 check "SIGHUP reloads" wait_for 10 grep -q "configuration reloaded" "$XDG_STATE_HOME/va/va.log"
 check "still running after SIGHUP" kill -0 "$pid"
