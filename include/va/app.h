@@ -40,6 +40,14 @@ struct app {
 	int             demo; /* no account configured: the demo mailbox is in use */
 	char          **errors; /* account problems found at start-up, "account "x": ..." */
 	size_t          nerrors;
+	/* Who acts through this handle, for the actions journal and the audit
+	 * log: origin "user" (the default), "rule" or "job"; rule is the rule's
+	 * name, job_id the job's; verdict the classifier verdict that led to it
+	 * ("promotional 92"), or NULL.  Set and reset by the caller (not owned). */
+	const char     *origin;
+	const char     *rule;
+	int64_t         job_id;
+	const char     *verdict;
 };
 
 /* Open everything.  Fails (-1, *cause) only when the store cannot be opened;

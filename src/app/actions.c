@@ -529,6 +529,8 @@ static int apply_one(struct app *app, int64_t id, enum action_kind k, const char
 	a.args = (char *)arg;
 	a.undo = undo = undo_json(c, &s, label);
 	a.batch = out->batch;
+	a.origin = (char *)(app->origin ? app->origin : "user");
+	a.rule = (char *)app->rule;
 	a.server_state = (char *)backend_for(s.account_type)->server_state;
 	aid = store_action_add(app->store, &a, cause);
 	free(undo);
