@@ -133,4 +133,51 @@ help:
 	@echo "make bench    benchmarks, not part of the test run (BENCH=\"import sync classify sched analyze tui\")"
 	@echo "make install  PREFIX=$(PREFIX) DESTDIR="
 
+# ---- fuzzing (tests/fuzz/; tests/fuzz/run.sh drives `make fuzz`) ----
+# Every tests/fuzz/fuzz_*.c is a libFuzzer harness.  Built with $(CC) and
+# tests/fuzz/driver.c (a main that replays files) they run the regression
+# inputs in `make check` (tests/integration/test_fuzz_regress.sh).  With
+# FUZZ=1 (run.sh sets it, with CC=clang and BUILD=build-fuzz) they link
+# libFuzzer instead.  A harness that does not build is reported and skipped;
+# the regression test then fails for it.
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%)
+FUZZ_SECONDS ?= 20
+FUZZ_JOBS    ?= 2
+ifeq ($(FUZZ),1)
+FUZZ_MAIN    := -fsanitize=fuzzer
+else
+FUZZ_MAIN    := $(BUILD)/tests/fuzz/driver.o
+endif
+
+.PHONY: fuzz-bins fuzz-regress
+
+fuzz-bins: $(FUZZ_BIN)
+.SECONDARY: $(BUILD)/tests/fuzz/driver.o
+
+$(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libva.a $(filter %.o,$(FUZZ_MAIN))
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(FUZZ_MAIN) $(BUILD)/libva.a $(ALL_LDFLAGS) $(PKG_LIBS) || \
+	    { echo "fuzz: $< does not build: skipped" >&2; rm -f $@; }
+
+test-bins: fuzz-bins
+
+# Replay tests/fuzz/regress/ and tests/fixtures through the harnesses (no clang).
+fuzz-regress: fuzz-bins
+	BUILD=$(BUILD) tests/integration/test_fuzz_regress.sh
+
+# `make fuzz FUZZ_SECONDS=N`: clang + libFuzzer + ASan/UBSan in build-fuzz/,
+# each harness N seconds on its corpus (FUZZ_JOBS at a time; FUZZ_TARGETS to
+# pick some); fails when a new crash, leak or hang was found.
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh $(FUZZ_TARGETS)
+
+.PHONY: clean-fuzz
+clean: clean-fuzz
+clean-fuzz:
+	rm -rf build-fuzz
+
+-include $(FUZZ_BIN:=.d)
+
 -include $(OBJ:.o=.d) $(UNIT_BIN:=.d) $(TOOL_BIN:=.d)

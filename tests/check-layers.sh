@@ -9,9 +9,9 @@ declare -A LAYER=([util]=0 [model]=0 [mail]=1 [net]=1 [store]=1 [secret]=1
 # include/va/NAME.h -> module folder
 declare -A HEADER=([util]=util [conf]=util [log]=util [paths]=util [queue]=util [proc]=util
 	[json]=util [message]=model [account]=model [mime]=mail [maildir]=mail [imap]=mail
-	[smtp]=mail [oauth]=net [http]=net [http_json]=net [store]=store [secret]=secret [rules]=rules
+	[smtp]=mail [oauth]=net [http]=net [http_json]=net [store]=store [secret]=secret [rules]=rules [template]=rules [reply_gate]=rules [hash]=mail [imap_search]=mail [rules_run]=app
 	[classify]=classify [csv]=csv [stats]=csv [chart]=csv [sched]=sched [cron]=sched
-	[app]=app [sync]=app [send]=app [accounts]=app [jobs]=app [classifier]=app [analysis]=app [actions]=app [cli]=cli [ui]=ui [commands]=ui)
+	[app]=app [sync]=app [send]=app [accounts]=app [jobs]=app [classifier]=app [analysis]=app [actions]=app [replies]=app [audit]=app [audit_crypto]=secret [cli]=cli [ui]=ui [commands]=ui)
 # third-party header pattern -> the only folders allowed to include it
 declare -A OWNER=(['curses.h|ncurses.h|ncursesw/']="ui" ['sqlite3.h']="store"
 	['libetpan/']="mail" ['curl/']="net" ['libsecret/']="secret" ['sodium.h']="secret mail")

@@ -32,6 +32,13 @@ struct accounts_io {
 	int timeout_s; /* how long a sign-in waits for the person; 0: default */
 };
 
+/* Open the secret store the way va.conf says ([secrets] backend, file), with
+ * io's passphrase callback (NULL io: the file backend cannot ask) and its
+ * say for the one-time fallback notice.  Close with secrets_close.  NULL and
+ * *cause on failure. */
+struct secrets;
+struct secrets *accounts_secrets_open(struct app *app, const struct accounts_io *io, char **cause);
+
 /* One "key = value" for the new section (borrowed). */
 struct account_kv {
 	const char *key;

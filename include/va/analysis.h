@@ -36,7 +36,9 @@ typedef char *(*analysis_summarizer_fn)(void *arg, const char *facts_json, char 
                                         char **cause);
 
 struct analysis_opts {
-	const char *input;    /* path, "-" (stdin) or an http(s) URL */
+	const char *input;    /* path, "-" (stdin) or an http(s) URL; with data: the name shown */
+	const char *data;     /* non-NULL: analyse these bytes (an attachment) instead */
+	size_t data_len;
 	const char *group_by; /* column name or 1-based number, or NULL */
 	char delim;           /* 0: sniff */
 	int header;           /* -1: detect */
@@ -45,6 +47,7 @@ struct analysis_opts {
 	void *progress_arg;
 	analysis_summarizer_fn summarizer; /* NULL: the offline writer */
 	void *summarizer_arg;
+	size_t sample_rows; /* keep the first rows for the summarizer (opt-in); 0: none */
 };
 
 struct analysis {
@@ -63,6 +66,7 @@ struct analysis {
 	char *summary;
 	char *summary_by;    /* "va (offline)" or the summarizer's model */
 	char *summary_error; /* why the summarizer was not used, or NULL */
+	char *sample;        /* the first sample_rows rows as a JSON array of arrays, or NULL */
 	int64_t id;          /* analyses row once saved, else 0 */
 };
 
@@ -85,5 +89,36 @@ int analysis_write_report(const struct analysis *a, const char *path, char **cau
 char *analysis_chart(const struct analysis *a, size_t col, int width, int height, char **cause);
 /* Record the dataset and the analysis in app's store; sets a->id. */
 int analysis_save(struct app *app, struct analysis *a, const char *report_path, char **cause);
+
+/* The CSV attachment of message `id`: part `part`, or when part is 0 the
+ * first text/csv part or part named *.csv.  Its decoded bytes in *data
+ * (caller frees; analyse them with analysis_opts.data) and a name to show in
+ * *name ("message 12 part 2 (sales.csv)", caller frees).  0, or -1 with
+ * *cause: no such message, no CSV attachment, no such part. */
+int analysis_attachment(struct app *app, int64_t id, int part, char **data, size_t *len,
+                        char **name, char **cause);
+
+/*
+ * The LLM summary (app/analysis_llm.c).  When [llm] base_url and model are
+ * set, analysis_llm_attach points o->summarizer at a client of the
+ * OpenAI-compatible chat completions API and returns its context (free it
+ * after analysis_run); otherwise NULL and o is unchanged.  The model sees a
+ * compact JSON of the computed statistics only (plus the first rows when
+ * send_rows is set: `va analyze --llm-rows`) and may cite only numbers in it.
+ * Every number in the answer must equal, or round to, a number of that
+ * document; an answer that cites anything else is rejected, as are HTTP
+ * errors, timeouts ([llm] timeout) and garbage: the offline summary is used
+ * and a->summary_error says why.
+ */
+struct analysis_llm;
+struct analysis_llm *analysis_llm_attach(struct app *app, struct analysis_opts *o, int send_rows);
+void analysis_llm_free(struct analysis_llm *l);
+/* 0 when every number in text is one of facts_json's numbers, or rounds to
+ * one (as written: "3.1" matches 3.14159, "1,461" 1461, "97%" 0.97, "4.3k"
+ * 4312); else -1 with *cause naming the first number that is not.  Digits
+ * inside words ("Q1", "temp2") are not numbers.  Exposed for tests. */
+int analysis_llm_check(const char *text, const char *facts_json, char **cause);
+/* The compact facts the model sees (caller frees).  Exposed for tests. */
+char *analysis_llm_facts(const char *report_json);
 
 #endif

@@ -15,10 +15,14 @@
 #include "va/store.h"
 
 struct conf;
+struct accounts_io;
 
 struct app_opts {
 	const char *config_path; /* NULL: $XDG_CONFIG_HOME/va/va.conf */
 	const char *data_dir;    /* NULL: [general] data_dir, else $XDG_DATA_HOME/va */
+	/* How this process gets the secrets passphrase and talks to the person
+	 * (NULL: it cannot; the keyring backend needs neither).  Not owned. */
+	const struct accounts_io *io;
 };
 
 struct account {
@@ -48,6 +52,8 @@ struct app {
 	const char     *rule;
 	int64_t         job_id;
 	const char     *verdict;
+	int64_t         batch; /* > 0: action_apply journals into this batch (a rule run) */
+	const struct accounts_io *io; /* app_opts.io */
 };
 
 /* Open everything.  Fails (-1, *cause) only when the store cannot be opened;

@@ -66,10 +66,22 @@ void cli_account_io(struct accounts_io *io, int paste_fd, int timeout_s);
 int cmd_classify(struct cli_globals *g, int argc, char **argv);
 int cmd_train(struct cli_globals *g, int argc, char **argv);
 int cmd_analyze(struct cli_globals *g, int argc, char **argv);
+/* Replies and templates (cli_reply.c, cli_templates.c). */
+int cmd_reply(struct cli_globals *g, int argc, char **argv);
+int cmd_replies(struct cli_globals *g, int argc, char **argv);
+int cmd_templates(struct cli_globals *g, int argc, char **argv);
+
+/* The audit log (cli_audit.c) and privacy export/purge (cli_data.c). */
+int cmd_audit(struct cli_globals *g, int argc, char **argv);
+int cmd_data(struct cli_globals *g, int argc, char **argv);
 
 /* Triage and undo (cli_act.c). */
 int cmd_act(struct cli_globals *g, int argc, char **argv);
 int cmd_undo(struct cli_globals *g, int argc, char **argv);
 int cmd_actions(struct cli_globals *g, int argc, char **argv);
+int cmd_rules(struct cli_globals *g, int argc, char **argv);
+int cmd_recommendations(struct cli_globals *g, int argc, char **argv);
+int cmd_accept(struct cli_globals *g, int argc, char **argv);
+int cmd_reject(struct cli_globals *g, int argc, char **argv);
 
 #endif

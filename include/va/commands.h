@@ -50,7 +50,17 @@
 	X(PREVIEW, "preview", "split the inbox: the list above, the selected message below")      \
 	X(SAVE, "save-attachment", "save an attachment of the message to a file")                  \
 	X(VIEW_ATT, "open-attachment", "open an attachment with ~/.mailcap's viewer or $PAGER")    \
-	X(HEADERS, "headers", "show every header of the message, or the summary again")
+	X(HEADERS, "headers", "show every header of the message, or the summary again")         \
+	X(ACCEPT, "accept", "accept the pending recommendation(s) of the message or row")         \
+	X(REJECT, "reject", "reject the pending recommendation(s) of the message or row")         \
+	X(RECOS, "recommendations", "list every pending recommendation (accept or reject each)")  \
+	X(TOGGLE_RULE, "toggle-rule", "turn the selected rule on or off (writes your copy)")       \
+	X(EDIT, "edit", "edit the selected rule's file in $EDITOR, then check it")                \
+	X(DRY_RUN, "dry-run", "show what the selected rule would do to the last 30 days of mail") \
+	X(UNDO_RULE, "undo-rule", "undo every action of the selected rule's last run")            \
+	X(CANCEL_JOB, "cancel-job", "cancel the selected job")                                    \
+	X(RETRY_JOB, "retry-job", "run the selected dead, failed or cancelled job again")         \
+	X(REFRESH, "refresh", "read the list again (rules, jobs, recommendations)")
 
 /* clang-format off */
 enum cmd_id {

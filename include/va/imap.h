@@ -102,6 +102,9 @@ int imap_store_flags(struct imap *im, uint32_t uid, unsigned add, unsigned remov
 int imap_move(struct imap *im, uint32_t uid, const char *dest, uint32_t *new_uidvalidity,
               uint32_t *new_uid, char **cause);
 /* Append a message to `folder` with flags (enum msg_flag). */
+/* CREATE folder (a move or an append to a folder the server does not have
+ * yet).  0, or -1 and *cause. */
+int imap_create(struct imap *im, const char *folder, char **cause);
 int imap_append(struct imap *im, const char *folder, const char *raw, size_t len, unsigned flags,
                 char **cause);
 

@@ -53,7 +53,9 @@ int     jobs_retry(struct app *app, int64_t id, char **cause);  /* 0, 1 not retr
 int64_t jobs_followup(struct app *app, int64_t id, int64_t after, int business_days,
                       char **cause);
 /* Snooze message `id` until `until` (seconds since the epoch, in the
- * future); a snooze_wake job is scheduled for then.  The snooze id or -1. */
+ * future): it moves to the SNOOZED_FOLDER folder (on the server too) and a
+ * snooze_wake job brings it back to INBOX, unread, then.  The snooze id or -1. */
+#define SNOOZED_FOLDER "Snoozed"
 int64_t jobs_snooze(struct app *app, int64_t id, int64_t until, char **cause);
 
 /* Make sure the periodic mail sync job exists ([scheduler] sync_every). */

@@ -31,6 +31,9 @@ struct rule_action_def {
 	const char *arg;   /* the argument's JSON key ("folder"), NULL: none */
 	int         required;
 	const char *doc;
+	/* NULL, or checks the argument's value: NULL when good, else a message
+	 * such as "unknown category \"x\"" (caller frees). */
+	char      *(*check)(const char *value);
 };
 extern const struct rule_action_def rule_action_table[];
 extern const size_t rule_action_count;
@@ -73,7 +76,8 @@ size_t rules_parse(struct ruleset *rs, const char *file, const char *text, size_
  * error).  A later rule with the name of an earlier one replaces it (user
  * rules override the shipped defaults of the same name).  Returns errors added. */
 size_t rules_load_dir(struct ruleset *rs, const char *dir);
-/* Read and parse one file.  Returns errors added (an unreadable file is one). */
+/* Read and parse one file; its rules replace same-named ones already in rs,
+ * as in rules_load_dir.  Returns errors added (an unreadable file is one). */
 size_t rules_load_file(struct ruleset *rs, const char *path);
 void   ruleset_release(struct ruleset *rs);
 const char *rule_trigger_name(enum rule_trigger t);
@@ -88,7 +92,8 @@ struct rule_env {
 /* Evaluate one rule.  Returns 1 when it matches, 0 when not.  *why (when
  * why is non-NULL; caller frees) names the test that decided, e.g.
  * `when.all[1]: confidence 85 >= 80` or `when.all[0]: category "spam" is not
- * equal to "promotional"`.  A disabled rule never matches ("rule disabled"). */
+ * equal to "promotional"`.  A disabled rule never matches ("rule disabled").
+ * env NULL: now is time_now(), no known sender, replied from MSG_ANSWERED. */
 int rule_eval(const struct rule *r, const struct message *m, const struct rule_env *env,
               char **why);
 
@@ -106,6 +111,20 @@ struct rule_plan {
 size_t rules_eval_all(const struct ruleset *rs, enum rule_trigger t, const struct message *m,
                       const struct rule_env *env, struct rule_plan *plan);
 void   rule_plan_release(struct rule_plan *p);
+
+/* A message prepared for many evaluations: the text tests look at is split
+ * and case-folded lazily, at most once per message, in buffers reused by the
+ * next rule_msg_set().  Use it to run many rules (or rulesets) over many
+ * messages without allocating per evaluation; rule_eval and rules_eval_all
+ * make a temporary one.  rm borrows m until the next rule_msg_set. */
+struct rule_msg;
+struct rule_msg *rule_msg_new(void);
+void   rule_msg_set(struct rule_msg *rm, const struct message *m);
+void   rule_msg_free(struct rule_msg *rm);
+int    rule_eval_msg(const struct rule *r, struct rule_msg *rm, const struct rule_env *env,
+                     char **why);
+size_t rules_eval_all_msg(const struct ruleset *rs, enum rule_trigger t, struct rule_msg *rm,
+                          const struct rule_env *env, struct rule_plan *plan);
 
 /* RFC 5228 Sieve for the rules Sieve can express (fileinto, addflag, keep,
  * discard; header/address/size tests).  *script and *skipped (one line per

@@ -27,8 +27,20 @@ struct send_draft {
 	const char        *message_id; /* without <>; NULL: a new one */
 };
 
+/* What a reply adds to a draft.  A separate struct so that positional
+ * initialisers of send_draft elsewhere stay complete. */
+struct send_extra {
+	const char        *in_reply_to; /* without <>; NULL: none */
+	const char        *references;  /* space-separated ids without <>; NULL: none */
+	const char *const *headers;     /* extra "Name: value" lines (no CRLF), e.g.
+	                                   "Auto-Submitted: auto-replied" */
+	size_t             nheaders;
+};
+
 /* The message bytes (caller frees); *len its length. */
 char *send_build(const struct send_draft *d, size_t *len);
+/* The same with In-Reply-To, References and extra header lines (x may be NULL). */
+char *send_build_ex(const struct send_draft *d, const struct send_extra *x, size_t *len);
 
 /* A new Message-ID (without <>) at the domain of `addr`.  Caller frees. */
 char *send_message_id(const char *addr);
@@ -49,5 +61,24 @@ void send_result_release(struct send_result *r);
  * r->warning, not an error.  0 or -1 with *cause. */
 int send_mail(struct app *app, const char *account, const struct send_draft *d,
               const struct accounts_io *io, struct send_result *r, char **cause);
+
+/* Submit the message bytes `msg` as they are (from `from` to to[0..nto)) with
+ * `account`, then save them to Sent, as send_mail does (r->message_id is
+ * left NULL).  0 or -1 with *cause. */
+int send_raw(struct app *app, const char *account, const char *from, const char *const *to,
+             size_t nto, const char *msg, size_t len, const struct accounts_io *io,
+             struct send_result *r, char **cause);
+
+/* Append msg to the account's folder with special-use `role` ("drafts",
+ * "sent"), else the folder `fallback`, with flags (enum msg_flag).  The
+ * folder used into *folder (caller frees).  0 or -1 with *cause. */
+int send_append(struct app *app, const char *account, const char *role, const char *fallback,
+                const char *msg, size_t len, unsigned flags, const struct accounts_io *io,
+                char **folder, char **cause);
+
+/* Is a message with this Message-ID (without <>) in the account's Sent
+ * folder on the server?  1 yes, 0 no, -1 with *cause (could not look). */
+int send_in_sent(struct app *app, const char *account, const char *message_id,
+                 const struct accounts_io *io, char **cause);
 
 #endif

@@ -87,6 +87,27 @@ struct col_stats {
 	int top_exact;
 };
 
+/* The time series: rows (and the mean of up to STATS_SERIES numeric columns)
+ * per period of the first date column, resampled by day, week (Monday to
+ * Sunday) or month, chosen by the span of its dates (up to 92 days, up to
+ * 3 years, longer).  Every period from the first to the last is listed;
+ * empty ones have 0 rows and NaN means.  Dates before 1900 or after 2100
+ * are left out. */
+#define STATS_SERIES 8
+enum ts_unit { TS_DAY, TS_WEEK, TS_MONTH };
+const char *ts_unit_name(enum ts_unit u); /* "day", "week", "month" */
+
+struct time_series {
+	size_t col; /* the date column */
+	enum ts_unit unit;
+	size_t n;        /* periods */
+	int64_t *start;  /* first second of each period (UTC) */
+	uint64_t *rows;  /* rows dated in it */
+	size_t nseries;  /* numeric columns followed */
+	size_t series_col[STATS_SERIES];
+	double *mean;    /* n x nseries: mean[i * nseries + k]; NaN when none */
+};
+
 struct group_col {
 	uint64_t n;
 	double mean, min, max;
@@ -120,6 +141,8 @@ const struct col_stats *stats_col(const struct stats *s, size_t i);
 double stats_corr(const struct stats *s, size_t i, size_t j, uint64_t *pairs);
 size_t stats_ngroups(const struct stats *s);
 const struct group_stats *stats_group(const struct stats *s, size_t i);
+/* The time series, or NULL when no column holds dates. */
+const struct time_series *stats_series(const struct stats *s);
 /* Sentences on what became approximate and why. */
 size_t stats_nnotes(const struct stats *s);
 const char *stats_note(const struct stats *s, size_t i);

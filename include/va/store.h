@@ -25,6 +25,9 @@ int           store_schema_version(struct store *st);
 int           store_schema_latest(void);
 
 int store_begin(struct store *st, char **cause);
+/* SQLite's data_version: it changes when another connection (another
+ * process, a worker thread) commits.  -1 on error. */
+int64_t store_data_version(struct store *st);
 int store_commit(struct store *st, char **cause);
 void store_rollback(struct store *st);
 
@@ -380,5 +383,149 @@ int store_sync_relocate(struct store *st, int64_t id, uint32_t uidvalidity, uint
 char *store_sync_special_folder(struct store *st, int64_t account_id, const char *role,
                                 int64_t *folder_id, char **cause);
 /* ---- end of IMAP sync state ---- */
+
+/* ---- rules: hits and recommendations (src/store/st_rules.c; issue 7) ---- */
+typedef void (*store_count_fn)(void *arg, const char *key, int64_t count, int64_t extra);
+/* Remember that `rule` acted on (or recommended for) message_id: 0 recorded,
+ * 1 it already had, -1 error.  batch: the actions batch of that run, or 0. */
+int store_rule_hit_add(struct store *st, const char *rule, int64_t message_id, const char *trigger,
+                       const char *why, int64_t batch, char **cause);
+int store_rule_hit_exists(struct store *st, const char *rule, int64_t message_id, char **cause);
+/* fn(rule, hits, newest hit time) per rule. */
+int store_rule_counts(struct store *st, store_count_fn fn, void *arg, char **cause);
+/* The newest batch of live actions `rule` took (0: none), or -1. */
+int64_t store_rule_last_batch(struct store *st, const char *rule, char **cause);
+struct store_reco {
+	int64_t id, message_id;
+	char   *rule, *action, *args, *reason, *state;
+	int64_t created_at, decided_at;
+	char   *subject, *from; /* the message's (NULL when gone) */
+};
+/* A pending recommendation: its id, 0 when the same one is already pending, -1. */
+int64_t store_reco_add(struct store *st, int64_t message_id, const char *rule, const char *action,
+                       const char *args, const char *reason, char **cause);
+/* Filter by state (NULL: any), message (0: any) and id (0: any). */
+int  store_reco_list(struct store *st, const char *state, int64_t message_id, int64_t id,
+                     struct store_reco **out, size_t *n, char **cause);
+void store_recos_free(struct store_reco *v, size_t n);
+/* pending -> state ("accepted", "rejected", "expired"): 0, 1 not pending, -1. */
+int  store_reco_decide(struct store *st, int64_t id, const char *state, char **cause);
+/* fn(message id as text, pending count, first pending id) per message. */
+int  store_pending_recos(struct store *st, store_count_fn fn, void *arg, char **cause);
+/* Message ids for a rules run: where is "after_id" (id > value),
+ * "classified_since" (classified_at >= value), "date_since" (date >= value) or
+ * "all".  Ascending. */
+int  store_rule_candidates(struct store *st, const char *where, int64_t value, int64_t **ids,
+                           size_t *n, char **cause);
+int64_t store_max_message_id(struct store *st, char **cause);
+/* ---- end of rules ---- */
+
+/* ---- audit log and privacy export (src/store/st_audit.c; owner: audit, issue 7) ----
+ * Rows of the `audit` table exactly as stored (the app layer seals, chains
+ * and checks them; nothing here interprets a blob), the `audit_pending`
+ * entries sealed while the key was not at hand, and read-only dumps of the
+ * tables `va data export` writes. */
+struct store_audit_row {
+	int64_t        id, ts;
+	char          *actor, *kind;           /* plaintext columns: "user"|"rule"|"job", "archive" */
+	unsigned char *nonce, *ct, *prev, *hash; /* prev NULL for the first entry */
+	size_t         nonce_len, ct_len, prev_len, hash_len;
+};
+void store_audit_row_release(struct store_audit_row *r);
+/* Insert r as it is (r->id chosen by the caller). */
+int  store_audit_add(struct store *st, const struct store_audit_row *r, char **cause);
+/* The row with the highest id: 0, 1 when the table is empty, -1. */
+int  store_audit_last(struct store *st, struct store_audit_row *out, char **cause);
+int64_t store_audit_count(struct store *st, char **cause);
+/* Every row by ascending id; fn returns non-zero to stop (that value is
+ * returned).  r is borrowed for the call. */
+typedef int (*store_audit_fn)(void *arg, const struct store_audit_row *r);
+int  store_audit_each(struct store *st, store_audit_fn fn, void *arg, char **cause);
+
+struct store_audit_pending {
+	int64_t        id, ts;
+	char          *actor, *kind;
+	unsigned char *sealed; /* empty (len 0): recorded when no audit key existed */
+	size_t         sealed_len;
+};
+int64_t store_audit_pending_add(struct store *st, int64_t ts, const char *actor, const char *kind,
+                                const unsigned char *sealed, size_t len, char **cause);
+/* Oldest first. */
+int  store_audit_pending_list(struct store *st, struct store_audit_pending **out, size_t *n,
+                              char **cause);
+void store_audit_pending_free(struct store_audit_pending *v, size_t n);
+int  store_audit_pending_delete(struct store *st, int64_t id, char **cause);
+int64_t store_audit_pending_count(struct store *st, char **cause);
+
+/* Who a message is, for an audit entry: each string owned, NULL when unknown.
+ * 0, 1 when there is no such message, -1. */
+int store_audit_message(struct store *st, int64_t id, char **subject, char **from,
+                        char **account, char **folder, char **cause);
+
+/* Privacy export: the rows of one named dump (store_dump_names: "accounts",
+ * "messages", "classifier_labels", "actions", ...), column by column; values
+ * are text (NULL for SQL NULL) and is_num says which were numbers.  Blobs
+ * are never dumped.  fn returns non-zero to stop. */
+extern const char *const store_dump_names[];
+typedef int (*store_dump_fn)(void *arg, size_t ncol, const char *const *names,
+                             const char *const *values, const int *is_num);
+int store_dump(struct store *st, const char *name, store_dump_fn fn, void *arg, char **cause);
+/* ---- end of audit log and privacy export ---- */
+
+/* ---- replies: template approvals and the reply log (src/store/st_replies.c; owner: replies, issue 9) ----
+ * Times in seconds.  A reply_log row is the outbox: written (with the
+ * composed message and its Message-ID) before anything is sent; its state
+ * moves queued -> sending -> sent|failed, or to cancelled/draft; 'blocked'
+ * rows record a gate that said no (gate: the reason code, error: why). */
+struct store_reply {
+	int64_t id, message_id, thread_id, send_after, sent_at, created_at, job_id;
+	int     automatic;
+	char   *account, *template_name, *recipient, *idempotency_key, *state, *out_message_id;
+	char   *error, *subject, *gate, *origin, *rule;
+	char   *raw; /* the composed message (NULL in lists) */
+	size_t  rawlen;
+};
+void store_reply_release(struct store_reply *r);
+void store_replies_free(struct store_reply *r, size_t n);
+/* Insert r (created_at 0: now); its id into r->id and returned, or -1.  An
+ * existing idempotency key inserts nothing: *existed set, that row's id. */
+int64_t store_reply_add(struct store *st, struct store_reply *r, int *existed, char **cause);
+/* Limits checked together with the insert, in one BEGIN IMMEDIATE
+ * transaction (so two processes cannot both take the last slot).  Only
+ * automatic rows in queued/sending/sent count. */
+struct store_reply_limits {
+	int64_t day_since;      /* rows created since then count toward the limits below */
+	int64_t daily_limit;    /* all templates; 0: none */
+	int64_t template_limit; /* rows of r->template_name; 0: none */
+	int64_t sender_since;   /* one per recipient since then; 0: no sender limit */
+	int     thread;         /* 1: any queued/sending/sent reply in r->thread_id blocks */
+};
+enum store_reply_verdict {
+	SRV_OK, SRV_EXISTS, SRV_DAILY, SRV_TEMPLATE_DAILY, SRV_SENDER, SRV_THREAD,
+};
+/* The verdict (SRV_OK: r inserted, r->id set; SRV_EXISTS: r->id is the row
+ * with that idempotency key; otherwise nothing inserted), or -1. */
+int store_reply_reserve(struct store *st, struct store_reply *r, const struct store_reply_limits *l,
+                        char **cause);
+/* 0, 1 when there is no such row, -1.  out is filled with raw. */
+int store_reply_get(struct store *st, int64_t id, struct store_reply *out, char **cause);
+/* Newest first, at most limit (0: all), without raw. */
+int store_reply_list(struct store *st, size_t limit, struct store_reply **out, size_t *n,
+                     char **cause);
+/* Move row id from state `from` to `to` (error may be NULL; sent_at 0 keeps
+ * it).  0, 1 when the row is not in `from` (someone else moved it), -1. */
+int store_reply_move(struct store *st, int64_t id, const char *from, const char *to,
+                     const char *gate, const char *error, int64_t sent_at, char **cause);
+int store_reply_set_job(struct store *st, int64_t id, int64_t job_id, char **cause);
+/* Template approvals by content hash.  approve: a live approval of (name,
+ * hash).  revoke: every live approval of name; how many, or -1.
+ * approval: 1 when (name, hash) has a live approval, 0 not; *other (may be
+ * NULL) is 1 when a live approval exists for another hash (the file
+ * changed), else 2 when only revoked approvals exist, else 0. */
+int store_template_approve(struct store *st, const char *name, const char *hash, char **cause);
+int store_template_revoke(struct store *st, const char *name, char **cause);
+int store_template_approval(struct store *st, const char *name, const char *hash, int *other,
+                            char **cause);
+/* ---- end of replies ---- */
 
 #endif

@@ -76,6 +76,10 @@ char    *utf8_fit(const char *s, size_t cols, int pad);
 /* Files. */
 /* Read a whole file; sets *len.  NULL and *cause on failure. */
 char *file_read(const char *path, size_t *len, char **cause);
+/* 0 when only its owner can change the file at `path` (symlinks followed):
+ * owned by this user or root, not writable by group or others.  -1 and
+ * *cause naming the file and the fix otherwise.  A missing file is 0. */
+int   file_check_private(const char *path, char **cause);
 /* Write atomically (temp file in the same directory + fsync + rename) with `mode`. */
 int   file_write_atomic(const char *path, const char *data, size_t len, int mode, char **cause);
 /* mkdir -p with mode for the created components. */

@@ -7,6 +7,7 @@
  * Both re-read the file just before writing, keep every other byte, keep the
  * file's mode, follow a symlink to the real file, and replace it atomically.
  */
+#include <cJSON.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "va/accounts.h"
+#include "va/audit.h"
 #include "va/imap.h"
 #include "va/sync.h"
 #include "va/app.h"
@@ -284,6 +286,21 @@ static int account_known(const struct app *app, const char *name)
 	return 0;
 }
 
+/* The audit log's entry for a change to an account (no secret in it). */
+static void audit_account(struct app *app, const char *kind, const char *name, const char *detail)
+{
+	cJSON *t = cJSON_CreateObject();
+	char *text;
+
+	cJSON_AddStringToObject(t, "account", name);
+	if (detail)
+		cJSON_AddStringToObject(t, "detail", detail);
+	text = cJSON_PrintUnformatted(t);
+	cJSON_Delete(t);
+	audit_record(app, kind, text, NULL, NULL, NULL);
+	free(text);
+}
+
 int accounts_add(struct app *app, const char *name, const char *preset, const struct account_kv *kv,
                  size_t nkv, char **cause)
 {
@@ -308,8 +325,10 @@ int accounts_add(struct app *app, const char *name, const char *preset, const st
 		goto done;
 	path = real_config(app);
 	rc = append_section(path, name, section, cause);
-	if (rc == 0)
+	if (rc == 0) {
 		log_info("account \"%s\" added to %s (preset %s)", name, path, preset);
+		audit_account(app, "account.add", name, preset);
+	}
 done:
 	free(path);
 	free(section);
@@ -441,8 +460,11 @@ static void tell(const struct accounts_io *io, const char *text)
 /* Say the fallback notice once per database (again if the reason changes). */
 static void notice_once(struct app *app, const struct accounts_io *io, const char *notice)
 {
-	char *seen = store_kv_get(app->store, "secrets.fallback_notice");
+	char *seen;
 
+	if (!io || !io->say)
+		return; /* nobody to tell (the audit log's silent open): tell the next one */
+	seen = store_kv_get(app->store, "secrets.fallback_notice");
 	if (!seen || strcmp(seen, notice)) {
 		tell(io, notice);
 		store_kv_set(app->store, "secrets.fallback_notice", notice, NULL);
@@ -450,7 +472,7 @@ static void notice_once(struct app *app, const struct accounts_io *io, const cha
 	free(seen);
 }
 
-static struct secrets *open_secrets(struct app *app, const struct accounts_io *io, char **cause)
+struct secrets *accounts_secrets_open(struct app *app, const struct accounts_io *io, char **cause)
 {
 	struct secret_opts o;
 	struct secrets *s;
@@ -491,11 +513,13 @@ int accounts_set_password(struct app *app, const char *name, const char *passwor
 		return -1;
 	if (!password || !*password)
 		rc = set_cause(cause, "empty password: nothing stored");
-	else if (!(s = open_secrets(app, io, cause)))
+	else if (!(s = accounts_secrets_open(app, io, cause)))
 		rc = -1;
 	else {
 		rc = secrets_set(s, sec, "password", password, cause);
 		secrets_close(s);
+		if (rc == 0) /* who and when, never the password */
+			audit_account(app, "account.password", name, NULL);
 	}
 	free(sec);
 	return rc;
@@ -509,7 +533,7 @@ int accounts_password(struct app *app, const char *name, const struct accounts_i
 	int rc = -1;
 
 	*password = NULL;
-	if (sec && (s = open_secrets(app, io, cause)) != NULL) {
+	if (sec && (s = accounts_secrets_open(app, io, cause)) != NULL) {
 		rc = secrets_get(s, sec, "password", password, cause);
 		secrets_close(s);
 	}
@@ -580,7 +604,7 @@ int accounts_login_oauth(struct app *app, const char *name, const char *flow,
 	if (f == OAUTH_AUTO)
 		f = oauth_pick_flow(&c, over_ssh());
 	/* Open the store first: a passphrase prompt must not follow a sign-in. */
-	if (!(s = open_secrets(app, io, cause)) || secrets_unlock(s, cause) < 0)
+	if (!(s = accounts_secrets_open(app, io, cause)) || secrets_unlock(s, cause) < 0)
 		goto done;
 	if (oauth_authorize(&c, (enum oauth_flow)f, &oio, &t, cause) == 0)
 		rc = save_token(s, sec, &t, cause);
@@ -636,7 +660,7 @@ int accounts_access_token(struct app *app, const char *name, int force_refresh,
 	int rc = -1, got;
 
 	*token = NULL;
-	if (!sec || !(s = open_secrets(app, io, cause)))
+	if (!sec || !(s = accounts_secrets_open(app, io, cause)))
 		goto done;
 	got = secrets_get(s, sec, "oauth", &enc, cause);
 	if (got == 1)
@@ -678,7 +702,7 @@ int accounts_remove(struct app *app, const char *name, const struct accounts_io 
 	if (!sec)
 		return -1;
 	type = xstrdup(conf_get(app->conf, sec, "type"));
-	if (!(s = open_secrets(app, io, cause)) || secrets_delete(s, sec, NULL, cause) < 0)
+	if (!(s = accounts_secrets_open(app, io, cause)) || secrets_delete(s, sec, NULL, cause) < 0)
 		goto done;
 	path = real_config(app);
 	if (cut_account(path, name, cause) < 0)
@@ -686,6 +710,7 @@ int accounts_remove(struct app *app, const char *name, const struct accounts_io 
 	if (type && store_account_remove_type(app->store, name, type, cause) < 0)
 		goto done;
 	log_info("account \"%s\" removed from %s with its secrets", name, path);
+	audit_account(app, "account.remove", name, type);
 	rc = 0;
 done:
 	secrets_close(s);
@@ -846,7 +871,7 @@ void accounts_doctor(struct app *app, const struct accounts_io *io, struct check
 
 	memset(out, 0, sizeof *out);
 	doctor_config(app, out);
-	if ((s = open_secrets(app, io, &cause)) != NULL)
+	if ((s = accounts_secrets_open(app, io, &cause)) != NULL)
 		check_add(out, CHECK_OK, "secrets", "%s",
 		          !strcmp(secrets_backend(s), "keyring")
 		              ? "the Secret Service answers (OS keyring)"

@@ -18,6 +18,7 @@
 
 #include "va/actions.h"
 #include "va/app.h"
+#include "va/audit.h"
 #include "va/mime.h"
 #include "va/util.h"
 
@@ -555,13 +556,16 @@ int action_apply(struct app *app, const int64_t *ids, size_t n, enum action_kind
 		return -1;
 	if (store_begin(app->store, cause) < 0)
 		return -1;
-	if ((out->batch = store_action_new_batch(app->store, cause)) < 0)
+	if (app->batch > 0)
+		out->batch = app->batch;
+	else if ((out->batch = store_action_new_batch(app->store, cause)) < 0)
 		rc = -1;
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = apply_one(app, ids[i], kind, arg, &c, &mv, out, cause);
 	if (rc == 0 && store_commit(app->store, cause) == 0) {
 		moves_end(&mv, 0);
-		if (out->n == 0)
+		audit_actions(app, out, 0); /* after the commit: never loses the action */
+		if (out->n == 0 && app->batch <= 0)
 			out->batch = 0;
 		return 0;
 	}
@@ -593,6 +597,10 @@ static int undo_one(struct app *app, const struct store_action *a, struct moves 
 		rc = change_one(app, &s, &c, mv, &changed, cause);
 	if (rc == 0)
 		rc = store_action_set_undone(app->store, a->id, time_now(), cause);
+	/* A server copy (IMAP) must follow the undo too: the row goes back to
+	 * "pending", and the next sync makes the server match the store again. */
+	if (rc == 0 && !strcmp(backend_for(s.account_type)->server_state, "pending"))
+		rc = store_sync_action_state(app->store, a->id, "pending", cause);
 	cJSON_Delete(o);
 	store_msg_state_release(&s);
 	return rc;
@@ -657,6 +665,7 @@ int action_undo(struct app *app, int64_t action_id, int64_t batch, struct action
 	store_actions_free(v, n);
 	if (rc == 0 && store_commit(app->store, cause) == 0) {
 		moves_end(&mv, 0);
+		audit_actions(app, out, 1);
 		return 0;
 	}
 	store_rollback(app->store);

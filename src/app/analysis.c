@@ -7,13 +7,16 @@
  * exact quantiles did not fit in memory.  The summary comes from the hook
  * when one is given, else (or when it fails) from the offline writer.
  */
+#include <cJSON.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "va/actions.h"
 #include "va/analysis.h"
 #include "va/app.h"
 #include "va/conf.h"
@@ -23,6 +26,7 @@
 
 #define DOWNLOAD_MAX   ((int64_t)2 << 30)
 #define PROGRESS_EVERY 65536
+#define PROGRESS_BYTES (8u << 20)
 
 struct run {
 	struct analysis *a;
@@ -33,6 +37,8 @@ struct run {
 	char *error; /* why the row callback stopped */
 	int cancelled;
 	size_t memory;
+	uint64_t last_bytes; /* input read at the last progress call */
+	cJSON *sample;       /* the first o->sample_rows rows */
 };
 
 /* ---- input ---- */
@@ -70,13 +76,23 @@ static int spool_stdin(FILE *fp, char **cause)
 	return 0;
 }
 
-static FILE *open_input(const char *input, char **cause)
+static FILE *open_input(const struct analysis_opts *o, char **cause)
 {
+	const char *input = o->input;
 	struct http_opts ho = {DOWNLOAD_MAX, 0, 0, NULL};
 	FILE *fp;
 	struct stat stb;
 	int rc;
 
+	if (o->data) {
+		if (!o->data_len) {
+			set_cause(cause, "cannot analyze \"%s\": it is empty", input);
+			return NULL;
+		}
+		if (!(fp = fmemopen((void *)o->data, o->data_len, "rb")))
+			set_cause(cause, "cannot read \"%s\": %s", input, strerror(errno));
+		return fp;
+	}
 	if (!strcmp(input, "-") || http_is_url(input)) {
 		if (!(fp = temp_file(cause)))
 			return NULL;
@@ -157,6 +173,23 @@ static int progress(struct run *u, uint64_t rows)
 	return 0;
 }
 
+/* Rows the user opted to show the summarizer (--llm-rows), 200 bytes a cell at most. */
+static void keep_sample(struct run *u, const struct csv_row *row)
+{
+	cJSON *r = cJSON_CreateArray();
+	char *cell;
+	size_t i;
+
+	if (!u->sample)
+		u->sample = cJSON_CreateArray();
+	for (i = 0; i < row->n; i++) {
+		cell = utf8_fit(row->f[i].s, 200, 0);
+		cJSON_AddItemToArray(r, cJSON_CreateString(cell));
+		free(cell);
+	}
+	cJSON_AddItemToArray(u->sample, r);
+}
+
 static int on_row(void *arg, const struct csv_row *row)
 {
 	struct run *u = arg;
@@ -167,8 +200,13 @@ static int on_row(void *arg, const struct csv_row *row)
 		stats_add_row(u->a->stats, row);
 	else
 		stats_pass2_row(u->a->stats, row);
-	if ((row->index + 1) % PROGRESS_EVERY == 0)
+	if (u->pass == 1 && row->index < u->o->sample_rows)
+		keep_sample(u, row);
+	if ((row->index + 1) % PROGRESS_EVERY == 0 ||
+	    csv_reader_bytes(u->r) - u->last_bytes >= PROGRESS_BYTES) {
+		u->last_bytes = csv_reader_bytes(u->r);
 		return progress(u, row->index + 1);
+	}
 	return 0;
 }
 
@@ -234,6 +272,20 @@ static int both_passes(struct run *u, FILE *fp, char **cause)
 
 /* ---- summary ---- */
 
+/* The facts plus "sample_rows" when the user opted in to showing rows. */
+static char *with_sample(char *facts, const char *sample)
+{
+	size_t n = strlen(facts);
+	char *out;
+
+	if (!sample || n < 2 || facts[n - 1] != '}')
+		return facts;
+	facts[n - 1] = '\0';
+	out = xasprintf("%s,\"sample_rows\":%s}", facts, sample);
+	free(facts);
+	return out;
+}
+
 static void summarize(struct analysis *a, const struct analysis_opts *o)
 {
 	struct report_input in;
@@ -241,7 +293,7 @@ static void summarize(struct analysis *a, const struct analysis_opts *o)
 
 	analysis_report_input(a, &in);
 	if (o->summarizer) {
-		facts = report_json(&in);
+		facts = with_sample(report_json(&in), a->sample);
 		a->summary = o->summarizer(o->summarizer_arg, facts, &model, &cause);
 		free(facts);
 		if (a->summary) {
@@ -270,7 +322,7 @@ int analysis_run(struct app *app, const struct analysis_opts *o, struct analysis
 	int rc;
 
 	*out = NULL;
-	if (!(fp = open_input(o->input, cause)))
+	if (!(fp = open_input(o, cause)))
 		return -1;
 	u.a = xcalloc(1, sizeof *u.a);
 	u.a->source = shown_source(o->input);
@@ -279,6 +331,12 @@ int analysis_run(struct app *app, const struct analysis_opts *o, struct analysis
 	u.t0 = time_now_ms();
 	u.memory = memory_budget(app, o);
 	rc = both_passes(&u, fp, cause);
+	if (u.sample) {
+		char *js = cJSON_PrintUnformatted(u.sample);
+		u.a->sample = xstrdup(js);
+		cJSON_free(js);
+		cJSON_Delete(u.sample);
+	}
 	csv_reader_free(u.r);
 	free(u.error);
 	fclose(fp);
@@ -310,6 +368,7 @@ void analysis_free(struct analysis *a)
 	free(a->summary);
 	free(a->summary_by);
 	free(a->summary_error);
+	free(a->sample);
 	free(a);
 }
 
@@ -418,4 +477,52 @@ int analysis_save(struct app *app, struct analysis *a, const char *report_path, 
 	free(row.params);
 	free(row.result);
 	return a->id < 0 ? -1 : 0;
+}
+
+/* ---- attachments ---- */
+
+static int is_csv_part(const struct attachment *t)
+{
+	size_t n = t->filename ? strlen(t->filename) : 0;
+
+	return (t->mime_type && !strcmp(t->mime_type, "text/csv")) ||
+	       (n > 4 && !strcasecmp(t->filename + n - 4, ".csv"));
+}
+
+/* The attachment to analyse: `part`, or the first CSV one. */
+static const struct attachment *pick_part(const struct message *m, int part, char **cause)
+{
+	size_t i;
+
+	for (i = 0; i < m->natt; i++)
+		if (part ? m->att[i].part == part : is_csv_part(&m->att[i]))
+			return &m->att[i];
+	if (part)
+		set_cause(cause, "message %lld has no attachment part %d (see 'va show %lld')",
+		          (long long)m->id, part, (long long)m->id);
+	else
+		set_cause(cause, "message %lld has no CSV attachment (text/csv or *.csv)",
+		          (long long)m->id);
+	return NULL;
+}
+
+int analysis_attachment(struct app *app, int64_t id, int part, char **data, size_t *len,
+                        char **name, char **cause)
+{
+	const struct attachment *t;
+	struct message m;
+	int rc;
+
+	*data = *name = NULL;
+	message_init(&m);
+	rc = store_message_get(app->store, id, &m, cause);
+	if (rc == 1)
+		rc = set_cause(cause, "no message %lld", (long long)id);
+	if (rc == 0 && !(t = pick_part(&m, part, cause)))
+		rc = -1;
+	if (rc == 0 && (rc = attachment_bytes(app, id, t->part, data, len, cause)) == 0)
+		*name = xasprintf("message %lld part %d (%s)", (long long)id, t->part,
+		                  t->filename ? t->filename : t->mime_type ? t->mime_type : "?");
+	message_release(&m);
+	return rc;
 }

@@ -120,6 +120,7 @@ int app_open(struct app **out, const struct app_opts *o, char **cause)
 	char *dbpath, *cfgdir;
 
 	*out = NULL;
+	app->io = o->io;
 	app->conf = conf_new();
 	if (o->config_path) {
 		app->config_path = xstrdup(o->config_path);

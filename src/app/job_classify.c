@@ -11,6 +11,7 @@
 #include "va/app.h"
 #include "va/classifier.h"
 #include "va/jobs.h"
+#include "va/rules_run.h"
 #include "va/util.h"
 
 static enum job_status classify_run(struct job_run *r, char **error)
@@ -21,7 +22,12 @@ static enum job_status classify_run(struct job_run *r, char **error)
 
 	memset(&rep, 0, sizeof rep);
 	rc = classify_messages(r->ctx, NULL, 0, 0, &rep, error);
-	snprintf(note, sizeof note, "%zu classified", rep.n);
+	if (rc == 0) { /* new verdicts: the "classified" rules */
+		struct rules_report rr;
+		rc = rules_run_pending(r->ctx, &rr, NULL, error);
+		snprintf(note, sizeof note, "%zu classified, %zu rule matches", rep.n, rr.hits);
+	} else
+		snprintf(note, sizeof note, "%zu classified", rep.n);
 	sched_progress(r, note);
 	classify_report_release(&rep);
 	return rc < 0 ? JOB_RETRY : JOB_OK;

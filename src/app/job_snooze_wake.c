@@ -1,9 +1,10 @@
 /*
- * job_snooze_wake: snoozes whose time has come wake up: the message is
- * marked unread again (actions service) and the snooze becomes "woken".
- * Left for later: hiding a sleeping message from the inbox listing and the
- * Snoozed folder/keyword on IMAP servers.
+ * job_snooze_wake: snoozes whose time has come wake up: the message moves
+ * from Snoozed back to INBOX and is marked unread (actions service, so an
+ * IMAP server follows at the next sync) and the snooze becomes "woken".  A
+ * message the person already took out of Snoozed stays where it is.
  */
+#include <string.h>
 #include <time.h>
 
 #include "va/actions.h"
@@ -22,7 +23,18 @@ static enum job_status snooze_run(struct job_run *r, char **error)
 		return JOB_RETRY;
 	for (i = 0; i < n && rc == 0; i++) {
 		struct action_outcome o = {0};
-		rc = action_apply(app, &z[i].message_id, 1, ACT_UNREAD, NULL, &o, error);
+		struct message m;
+		message_init(&m);
+		rc = inbox_show(app, z[i].message_id, &m, error);
+		if (rc == 0 && m.folder && !strcmp(m.folder, SNOOZED_FOLDER)) {
+			rc = action_apply(app, &z[i].message_id, 1, ACT_MOVE, "INBOX", &o, error);
+			action_outcome_release(&o);
+		}
+		message_release(&m);
+		if (rc == 1) /* the message is gone: nothing to wake */
+			rc = 0;
+		else if (rc == 0)
+			rc = action_apply(app, &z[i].message_id, 1, ACT_UNREAD, NULL, &o, error);
 		action_outcome_release(&o);
 		if (rc == 0)
 			rc = store_snooze_set(app->store, z[i].id, "woken", error);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "va/actions.h"
 #include "va/conf.h"
 #include "va/cron.h"
 #include "va/jobs.h"
@@ -15,19 +16,17 @@
 #include "va/util.h"
 
 extern const struct job_kind job_command, job_sync, job_noop, job_sleep, job_followup_check,
-    job_snooze_wake, job_classify;
+    job_snooze_wake, job_classify, job_send_reply, job_rules, job_analysis;
 
-/* Kinds other issues will build: refused when added, until then. */
+/* Kinds other issues will build are listed as UNBUILT(name, summary) and
+ * refused when added, until then.  (None at the moment: "analysis" also
+ * writes the report, so there is no separate "report" kind.) */
 #define UNBUILT(n, s) static const struct job_kind unbuilt_##n = {#n, s, 0, 0, 0, 0, NULL, NULL}
-UNBUILT(rules, "run rules on schedule or age triggers (not built yet)");
-UNBUILT(send_reply, "send a queued reply through the gates (not built yet)");
-UNBUILT(analysis, "analyse a CSV file (not built yet)");
-UNBUILT(report, "write an analysis report (not built yet)");
 
 static const struct job_kind *const kinds[] = {
     &job_sync,           &job_command,        &job_noop,        &job_sleep,
-    &job_followup_check, &job_snooze_wake,    &job_classify,     &unbuilt_rules,
-    &unbuilt_send_reply, &unbuilt_analysis,   &unbuilt_report,
+    &job_followup_check, &job_snooze_wake,    &job_classify,     &job_rules,
+    &job_send_reply, &job_analysis,
 };
 
 /* Kinds that run only when a va.conf switch says so. */
@@ -236,7 +235,19 @@ int64_t jobs_snooze(struct app *app, int64_t id, int64_t until, char **cause)
 		return -1;
 	if ((zid = store_snooze_add(app->store, id, until, now, cause)) < 0)
 		return -1;
-	return schedule_reminder(app, "snooze_wake", "snooze", zid, until, cause) < 0 ? -1 : zid;
+	if (schedule_reminder(app, "snooze_wake", "snooze", zid, until, cause) < 0)
+		return -1;
+	/* Out of the inbox until then: a Snoozed folder, on the server too (an
+	 * IMAP account's next sync moves it there, creating the folder), so a
+	 * phone reading the same account agrees. */
+	{
+		struct action_outcome o;
+		int rc = action_apply(app, &id, 1, ACT_MOVE, SNOOZED_FOLDER, &o, cause);
+		action_outcome_release(&o);
+		if (rc < 0)
+			return -1;
+	}
+	return zid;
 }
 
 /* ---- the scheduler, wired to the app ---- */
@@ -277,6 +288,7 @@ struct jobs_scheduler *jobs_scheduler_start(struct app *app, struct queue *event
 	js->db_path = xstrdup(store_path(app->store));
 	js->opts.config_path = js->config_path;
 	js->opts.data_dir = js->data_dir;
+	js->opts.io = app->io;
 	memset(&so, 0, sizeof so);
 	so.db_path = js->db_path;
 	so.workers = (int)conf_get_int(app->conf, "scheduler", "workers");

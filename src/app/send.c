@@ -14,6 +14,7 @@
 #include "va/app.h"
 #include "va/conf.h"
 #include "va/imap.h"
+#include "va/imap_search.h"
 #include "va/message.h"
 #include "va/secret.h"
 #include "va/send.h"
@@ -199,7 +200,36 @@ static void header_from(struct strbuf *sb, const struct send_draft *d)
 	sb_addf(sb, "<%s>\r\n", d->from_addr);
 }
 
+/* In-Reply-To, References (folded one id per line) and the extra lines. */
+static void header_thread(struct strbuf *sb, const struct send_extra *d)
+{
+	const char *p = d->references;
+	size_t i, n;
+	int first = 1;
+
+	if (d->in_reply_to && *d->in_reply_to)
+		sb_addf(sb, "In-Reply-To: <%s>\r\n", d->in_reply_to);
+	while (p && *(p += strspn(p, " \t<>,"))) {
+		n = strcspn(p, " \t<>,");
+		sb_adds(sb, first ? "References: <" : "\r\n <");
+		sb_add(sb, p, n);
+		sb_addc(sb, '>');
+		first = 0;
+		p += n;
+	}
+	if (!first)
+		sb_adds(sb, "\r\n");
+	for (i = 0; i < d->nheaders; i++)
+		if (d->headers[i] && !strpbrk(d->headers[i], "\r\n"))
+			sb_addf(sb, "%s\r\n", d->headers[i]);
+}
+
 char *send_build(const struct send_draft *d, size_t *len)
+{
+	return send_build_ex(d, NULL, len);
+}
+
+char *send_build_ex(const struct send_draft *d, const struct send_extra *x, size_t *len)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *id = d->message_id ? xstrdup(d->message_id) : send_message_id(d->from_addr);
@@ -213,7 +243,10 @@ char *send_build(const struct send_draft *d, size_t *len)
 		sb_addf(&sb, "%s<%s>", i ? ",\r\n " : "", d->to[i]);
 	sb_adds(&sb, "\r\nSubject: ");
 	header_text(&sb, d->subject ? d->subject : "");
-	sb_addf(&sb, "\r\nMessage-ID: <%s>\r\nMIME-Version: 1.0\r\n", id);
+	sb_addf(&sb, "\r\nMessage-ID: <%s>\r\n", id);
+	if (x)
+		header_thread(&sb, x);
+	sb_adds(&sb, "MIME-Version: 1.0\r\n");
 	sb_addf(&sb, "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: %s\r\n",
 	        qp ? "quoted-printable" : "7bit");
 	sb_adds(&sb, "User-Agent: va " VA_VERSION "\r\n\r\n");
@@ -263,7 +296,7 @@ static void smtp_opts_of(struct app *app, const char *sec, struct smtp_opts *o)
 }
 
 /* Submit with up to ATTEMPTS tries while the failure is transient. */
-static int submit(const struct smtp_opts *o, const char *from, const struct send_draft *d,
+static int submit(const struct smtp_opts *o, const char *from, const char *const *to, size_t nto,
                   const char *msg, size_t len, struct send_result *r, char **cause)
 {
 	int transient = 1, rc = -1;
@@ -274,31 +307,110 @@ static int submit(const struct smtp_opts *o, const char *from, const struct send
 			*cause = NULL;
 			sleep((unsigned)r->attempts);
 		}
-		rc = smtp_send(o, from, d->to, d->nto, msg, len, &transient, cause);
+		rc = smtp_send(o, from, to, nto, msg, len, &transient, cause);
 	}
 	return rc;
 }
 
-/* Append the sent message to the folder marked \Sent (else "Sent"). */
-static void save_copy(struct app *app, const char *name, const struct accounts_io *io,
-                      const char *msg, size_t len, struct send_result *r)
+/* Append msg to the folder with special-use `role`, else `fallback`. */
+static int append_to(struct app *app, const char *name, const struct accounts_io *io,
+                     const char *role, const char *fallback, const char *msg, size_t len,
+                     unsigned flags, char **folder, char **cause)
 {
 	struct imap_folder *f = NULL;
-	struct imap *im = sync_connect(app, name, io, &r->warning);
-	const char *dest = "Sent";
+	struct imap *im = sync_connect(app, name, io, cause);
+	const char *dest = fallback;
 	size_t n = 0, i;
+	int rc = -1;
 
 	if (!im)
-		return;
-	if (imap_list(im, &f, &n, &r->warning) == 0) {
+		return -1;
+	if (imap_list(im, &f, &n, cause) == 0) {
 		for (i = 0; i < n; i++)
-			if (f[i].special && !strcmp(f[i].special, "sent"))
+			if (f[i].special && !strcmp(f[i].special, role))
 				dest = f[i].name;
-		if (imap_append(im, dest, msg, len, MSG_SEEN, &r->warning) == 0)
-			r->sent_folder = xstrdup(dest);
+		if ((rc = imap_append(im, dest, msg, len, flags, cause)) == 0 && folder)
+			*folder = xstrdup(dest);
 	}
 	imap_folders_free(f, n);
 	imap_close(im);
+	return rc;
+}
+
+int send_append(struct app *app, const char *account, const char *role, const char *fallback,
+                const char *msg, size_t len, unsigned flags, const struct accounts_io *io,
+                char **folder, char **cause)
+{
+	const char *name = pick_account(app, account, cause);
+
+	return name ? append_to(app, name, io, role, fallback, msg, len, flags, folder, cause) : -1;
+}
+
+int send_in_sent(struct app *app, const char *account, const char *message_id,
+                 const struct accounts_io *io, char **cause)
+{
+	struct imap_folder *f = NULL;
+	struct imap_status st;
+	struct imap *im;
+	const char *name = pick_account(app, account, cause), *dest = "Sent";
+	char *id = xasprintf("<%s>", message_id);
+	size_t n = 0, i, count = 0;
+	int rc = -1;
+
+	if (name && (im = sync_connect(app, name, io, cause))) {
+		if (imap_list(im, &f, &n, cause) == 0) {
+			for (i = 0; i < n; i++)
+				if (f[i].special && !strcmp(f[i].special, "sent"))
+					dest = f[i].name;
+			if (imap_select(im, dest, &st, cause) == 0 &&
+			    imap_search_header(im, "Message-ID", id, &count, cause) == 0)
+				rc = count > 0;
+		}
+		imap_folders_free(f, n);
+		imap_close(im);
+	}
+	free(id);
+	return rc;
+}
+
+/* Submit msg with account `name` and save the copy to Sent. */
+static int submit_with(struct app *app, const char *name, const char *from,
+                       const char *const *to, size_t nto, const char *msg, size_t len,
+                       const struct accounts_io *io, struct send_result *r, char **cause)
+{
+	char *sec = xasprintf("account %s", name), *ca, *secret;
+	struct smtp_opts o;
+	int oauth, rc = -1;
+
+	smtp_opts_of(app, sec, &o);
+	o.ca_file = ca = conf_get_path(app->conf, sec, "ca_file");
+	if (!r->account)
+		r->account = xstrdup(name);
+	if (!o.host || !from)
+		set_cause(cause, "[%s] needs smtp_host and email to send", sec);
+	else if ((secret = sync_credential(app, name, io, &oauth, cause))) {
+		o.secret = secret;
+		o.auth = oauth ? IMAP_AUTH_XOAUTH2 : IMAP_AUTH_PASSWORD;
+		rc = submit(&o, from, to, nto, msg, len, r, cause);
+		secret_free(secret);
+		if (rc == 0 && append_to(app, name, io, "sent", "Sent", msg, len, MSG_SEEN,
+		                         &r->sent_folder, &r->warning) < 0 &&
+		    !r->warning)
+			r->warning = xstrdup("the copy could not be saved");
+	}
+	free(ca);
+	free(sec);
+	return rc;
+}
+
+int send_raw(struct app *app, const char *account, const char *from, const char *const *to,
+             size_t nto, const char *msg, size_t len, const struct accounts_io *io,
+             struct send_result *r, char **cause)
+{
+	const char *name = pick_account(app, account, cause);
+
+	memset(r, 0, sizeof *r);
+	return name ? submit_with(app, name, from, to, nto, msg, len, io, r, cause) : -1;
 }
 
 int send_mail(struct app *app, const char *account, const struct send_draft *draft,
@@ -307,36 +419,23 @@ int send_mail(struct app *app, const char *account, const struct send_draft *dra
 	const char *name = pick_account(app, account, cause);
 	const struct account *a;
 	struct send_draft d = *draft;
-	struct smtp_opts o;
-	char *sec, *ca, *secret, *msg;
+	char *msg;
 	size_t len;
-	int oauth, rc = -1;
+	int rc;
 
 	memset(r, 0, sizeof *r);
 	if (!name)
 		return -1;
 	a = app_account(app, name);
-	sec = xasprintf("account %s", name);
-	smtp_opts_of(app, sec, &o);
-	o.ca_file = ca = conf_get_path(app->conf, sec, "ca_file");
 	d.from_addr = d.from_addr ? d.from_addr : a->email;
 	d.from_name = d.from_name ? d.from_name : a->display_name;
 	r->account = xstrdup(name);
 	r->message_id = d.message_id ? xstrdup(d.message_id) : send_message_id(d.from_addr);
 	d.message_id = r->message_id;
-	if (!o.host || !d.from_addr)
-		set_cause(cause, "[%s] needs smtp_host and email to send", sec);
-	else if ((secret = sync_credential(app, name, io, &oauth, cause))) {
-		o.secret = secret;
-		o.auth = oauth ? IMAP_AUTH_XOAUTH2 : IMAP_AUTH_PASSWORD;
-		msg = send_build(&d, &len);
-		rc = submit(&o, d.from_addr, &d, msg, len, r, cause);
-		secret_free(secret);
-		if (rc == 0)
-			save_copy(app, name, io, msg, len, r);
-		free(msg);
-	}
-	free(ca);
-	free(sec);
+	if (!d.from_addr)
+		return set_cause(cause, "[account %s] needs smtp_host and email to send", name);
+	msg = send_build(&d, &len);
+	rc = submit_with(app, name, d.from_addr, d.to, d.nto, msg, len, io, r, cause);
+	free(msg);
 	return rc;
 }

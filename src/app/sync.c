@@ -503,6 +503,17 @@ static int push_message(struct sync_ctx *c, const struct store_sync_pending *v, 
 	moved = strcmp(dest, p->server_folder) != 0;
 	if (rc == 0 && moved)
 		rc = imap_move(c->im, p->uid, dest, &nv, &nu, &why);
+	if (rc < 0 && moved && !imap_is_dead(c->im)) {
+		/* most often the folder is new (a rule's "move", Snoozed): create it, try once more */
+		char *why2 = NULL;
+		if (imap_create(c->im, dest, &why2) == 0) {
+			log_info("sync: created folder \"%s\" on the server", dest);
+			free(why);
+			why = NULL;
+			rc = imap_move(c->im, p->uid, dest, &nv, &nu, &why);
+		}
+		free(why2);
+	}
 	free(rm);
 	free(dest);
 	if (rc < 0 && imap_is_dead(c->im)) {

@@ -111,7 +111,14 @@ static int check_verdict(const cJSON *j, struct cls_llm_verdict *v, char **cause
 	for (i = 0; clean[i]; i++)
 		if ((unsigned char)clean[i] < 0x20)
 			clean[i] = ' ';
-	snprintf(v->reason, sizeof v->reason, "%s", clean);
+	/* REASON_MAX counts columns: wide characters can need more bytes than
+	 * v->reason holds, so cut at a character boundary. */
+	i = strlen(clean);
+	if (i >= sizeof v->reason)
+		for (i = sizeof v->reason - 1; i > 0 && ((unsigned char)clean[i] & 0xC0) == 0x80; i--)
+			;
+	memcpy(v->reason, clean, i);
+	v->reason[i] = '\0';
 	free(clean);
 	return 0;
 }
@@ -119,7 +126,7 @@ static int check_verdict(const cJSON *j, struct cls_llm_verdict *v, char **cause
 int cls_llm_parse(const char *answer, struct cls_llm_verdict *v, char **cause)
 {
 	cJSON *top = cJSON_Parse(answer), *inner = NULL;
-	const cJSON *ch, *content, *usage;
+	const cJSON *ch, *content, *usage, *tok;
 	int rc = -1;
 
 	memset(v, 0, sizeof *v);
@@ -135,9 +142,9 @@ int cls_llm_parse(const char *answer, struct cls_llm_verdict *v, char **cause)
 		set_cause(cause, "the model did not answer with JSON");
 	else
 		rc = check_verdict(inner, v, cause);
-	if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(usage, "total_tokens")))
-		v->tokens =
-		    (long)cJSON_GetObjectItemCaseSensitive(usage, "total_tokens")->valuedouble;
+	tok = cJSON_GetObjectItemCaseSensitive(usage, "total_tokens");
+	if (cJSON_IsNumber(tok) && tok->valuedouble >= 0 && tok->valuedouble < 1e15)
+		v->tokens = (long)tok->valuedouble; /* out of range: not reported */
 	cJSON_Delete(inner);
 	cJSON_Delete(top);
 	return rc;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "va/accounts.h"
 #include "va/app.h"
 #include "va/cli.h"
 #include "va/conf.h"
@@ -27,7 +28,8 @@ static const struct cli_cmd commands[] = {
 	 cmd_search},
 	{"import", "PATH [--folder F]",
 	 "import a Maildir, an mbox file, a directory of messages or one message", cmd_import},
-	{"sync", "[ACCOUNT]", "rescan local Maildir accounts and sync IMAP accounts",
+	{"sync", "[ACCOUNT] [--fetch-only]",
+	 "sync IMAP and rescan local accounts, then classify new mail and run the rules",
 	 cmd_sync},
 	{"send", "--to ADDR --subject S [--body-file F|-] [--account A]",
 	 "send a message over SMTP and keep a copy in Sent", cmd_send},
@@ -43,22 +45,42 @@ static const struct cli_cmd commands[] = {
 	{"act", "ID[,ID...] archive|trash|move FOLDER|flag|unflag|read|unread|label L|unlabel L"
 	        "|category C",
 	 "triage messages (one undoable batch)", cmd_act},
-	{"undo", "[ACTION_ID] [--batch N]", "undo the last triage batch, one action or a batch",
+	{"undo", "[ACTION_ID] [--batch N] [--rule NAME]",
+	 "undo the last triage batch, one action, a batch or a rule's last run",
 	 cmd_undo},
 	{"actions", "[--limit N]", "list recent triage actions, newest first", cmd_actions},
+	{"rules", "[list] | check [FILE...] | test [--since 30d] [--apply] [NAME] | run"
+	          " | enable NAME | disable NAME | export --sieve [-o FILE]",
+	 "list, validate, replay and export the rules", cmd_rules},
+	{"recommendations", "[--all]", "what recommend-mode rules suggest", cmd_recommendations},
+	{"accept", "ID...", "run recommended actions", cmd_accept},
+	{"reject", "ID...", "turn recommendations down", cmd_reject},
 	{"jobs", "list [--state S] | kinds | add KIND [--at T] [--every D | --cron EXPR] [--args A]"
 	         " [--key K] [--idempotency-key K] [--misfire skip|once|catch_up] [--grace D]"
 	         " [--expires D] [--max-attempts N] [-- PROGRAM ARGS...] | cancel ID | retry ID",
 	 "list, add, cancel or retry background jobs", cmd_jobs},
+	{"reply", "ID --template NAME [--send] [--edit] [--auto] | ID --edit [--send]"
+	          " | --cancel OUTBOX_ID",
+	 "reply with a template or blank: a draft in Drafts, sent now, or as a rule would",
+	 cmd_reply},
+	{"replies", "[--limit N]", "the reply log: queued, sent, drafted and blocked replies, why",
+	 cmd_replies},
+	{"templates", "list | show NAME [--for ID] | approve NAME | revoke NAME",
+	 "reply templates: preview, approve for automatic replies, revoke", cmd_templates},
 	{"followup", "ID --after D [--business-days]",
 	 "bring a message back flagged if no reply arrives in its thread in time", cmd_followup},
-	{"snooze", "ID --until WHEN", "hide a message until WHEN (local accounts: marks it unread "
-	                              "then)", cmd_snooze},
+	{"snooze", "ID --until WHEN",
+	 "move a message to Snoozed until WHEN, then back to INBOX, unread", cmd_snooze},
 	{"daemon", "start | stop | status | run",
 	 "the background scheduler (va --daemon runs it in the foreground)", cmd_daemon},
 	{"analyze", "FILE|URL|- [--report out.html|out.md] [--group-by COL] [--chart COL]"
-	            " [--delimiter C] [--no-header] [--memory SIZE] [--no-save] | --list [--limit N]",
+	            " [--delimiter C] [--no-header] [--memory SIZE] [--no-save] [--llm-rows]"
+	            " [--background] | --message ID [--part N] [...] | --list [--limit N]",
 	 "statistics, charts and a report of a CSV file in bounded memory", cmd_analyze},
+	{"audit", "list [--limit N] | verify | export FILE | init",
+	 "the encrypted, tamper-evident log of every action: list, verify, export", cmd_audit},
+	{"data", "export DIR | purge [--yes-i-mean-it]",
+	 "export everything va holds about you, or remove it all (typed confirmation)", cmd_data},
 	{"config", "check | example | path", "validate va.conf, print an example, show paths",
 	 cmd_config},
 	{"help", "[COMMAND]", "show help for va or one command", cmd_help},
@@ -160,11 +182,13 @@ void cli_warn_config(struct app *app)
 
 int cli_open_app(struct cli_globals *g, struct app **app, int refresh)
 {
-	struct app_opts o = {g->config_path, g->data_dir};
+	static struct accounts_io io;
+	struct app_opts o = {g->config_path, g->data_dir, &io};
 	struct import_report r;
 	char *cause = NULL;
 	size_t i;
 
+	cli_net_io(&io); /* VA_PASSPHRASE_FILE, else the terminal */
 	if (app_open(app, &o, &cause) < 0) {
 		cli_error("%s", cause);
 		free(cause);

@@ -17,6 +17,8 @@
 #include "va/actions.h"
 #include "va/app.h"
 #include "va/cli.h"
+#include "va/rules_run.h"
+#include "va/store.h"
 #include "va/util.h"
 
 /* "12" or "12,13,40" into ids; -1 on anything else. */
@@ -123,18 +125,40 @@ int cmd_act(struct cli_globals *g, int argc, char **argv)
 int cmd_undo(struct cli_globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {{"batch", required_argument, NULL, 'b'},
+	                                     {"rule", required_argument, NULL, 'r'},
 	                                     {NULL, 0, NULL, 0}};
 	struct action_outcome o;
 	struct app *app;
 	long long id = 0, batch = 0;
+	const char *rule = NULL;
 	char *cause = NULL, *end;
 	int c, rc;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "b:", opts, NULL)) != -1) {
-		if (c != 'b' || (batch = strtoll(optarg, &end, 10)) <= 0 || *end)
+	while ((c = getopt_long(argc, argv, "b:r:", opts, NULL)) != -1) {
+		if (c == 'r')
+			rule = optarg;
+		else if (c != 'b' || (batch = strtoll(optarg, &end, 10)) <= 0 || *end)
 			return cli_usage("undo");
+	}
+	if (rule && (batch || optind < argc))
+		return cli_usage("undo");
+	if (rule) {
+		if (cli_open_app(g, &app, 0) < 0)
+			return EXIT_ERROR;
+		memset(&o, 0, sizeof o);
+		rc = rules_undo_last(app, rule, &o, &cause);
+		if (rc < 0)
+			cli_error("cannot undo: %s", cause ? cause : "?");
+		else if (rc == 1)
+			cli_error("nothing to undo: rule \"%s\" has no live actions", rule);
+		else
+			print_outcome(g, "undid", NULL, &o);
+		action_outcome_release(&o);
+		free(cause);
+		app_close(app);
+		return rc == 0 ? EXIT_OK : EXIT_ERROR;
 	}
 	if (optind < argc && ((id = strtoll(argv[optind], &end, 10)) <= 0 || *end)) {
 		cli_error("undo: bad action id \"%s\"", argv[optind]);
@@ -171,6 +195,8 @@ static cJSON *action_json(const struct store_action *a)
 	else
 		cJSON_AddNullToObject(j, "arg");
 	cJSON_AddStringToObject(j, "origin", a->origin ? a->origin : "");
+	if (a->rule)
+		cJSON_AddStringToObject(j, "rule", a->rule);
 	cJSON_AddStringToObject(j, "server_state", a->server_state ? a->server_state : "");
 	cli_iso_time(a->created_at, when, sizeof when);
 	cJSON_AddStringToObject(j, "created_at", when);

@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include "cli_json.h"
+#include "va/accounts.h"
 #include "va/app.h"
 #include "va/cli.h"
+#include "va/rules_run.h"
 #include "va/conf.h"
 #include "va/paths.h"
 #include "va/sync.h"
@@ -99,15 +101,64 @@ int cmd_import(struct cli_globals *g, int argc, char **argv)
 	return rc < 0 ? EXIT_ERROR : EXIT_OK;
 }
 
+/* After the mail came in: classify the new messages and run the rules.
+ * Adds "classified" and "rules" to o (JSON) or prints one line. */
+static int after_sync(struct cli_globals *g, struct app *app, const char *name, cJSON *o)
+{
+	struct rules_report r;
+	struct sync_report sr;
+	size_t classified = 0, errors = 0, i, imap = 0;
+	char *cause = NULL;
+	int rc = rules_after_sync(app, &classified, &r, &errors, &cause);
+
+	memset(&sr, 0, sizeof sr);
+	for (i = 0; i < app->naccounts; i++)
+		imap += !strcmp(app->accounts[i].type, "imap") && (!name || !strcmp(name, app->accounts[i].name));
+	if (rc == 0 && r.done > 0 && imap) { /* what the rules did goes to the server now */
+		struct accounts_io io;
+		char *why = NULL;
+
+		cli_net_io(&io);
+		if (sync_imap(app, name, &io, &sr, NULL, NULL, &why) < 0)
+			cli_error("the rules' changes stay queued for the next sync: %s", why ? why : "?");
+		free(why);
+	}
+
+	if (rc < 0)
+		cli_error("after the sync: %s (the mail is stored)", cause ? cause : "?");
+	else if (o) {
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "classified", (double)classified);
+		cJSON_AddNumberToObject(j, "matches", (double)r.hits);
+		cJSON_AddNumberToObject(j, "done", (double)r.done);
+		cJSON_AddNumberToObject(j, "recommended", (double)r.recommended);
+		cJSON_AddNumberToObject(j, "failed", (double)r.failed);
+		cJSON_AddNumberToObject(j, "pushed", (double)sr.pushed);
+		cJSON_AddNumberToObject(j, "rule_errors", (double)errors);
+		cJSON_AddItemToObject(o, "rules", j);
+	} else if (!g->quiet && (classified || r.hits || errors))
+		printf("classified %zu; rules: %zu match%s, %zu done, %zu recommended%s%s\n", classified,
+		       r.hits, r.hits == 1 ? "" : "es", r.done, r.recommended,
+		       r.failed ? ", some failed (see the log)" : "",
+		       errors ? "; rule files have errors ('va rules check')" : "");
+	free(cause);
+	sync_report_release(&sr);
+	return rc < 0 || r.failed ? -1 : 0;
+}
+
 int cmd_sync(struct cli_globals *g, int argc, char **argv)
 {
 	struct import_report r;
 	struct app *app;
 	cJSON *imap = NULL;
 	char *cause = NULL;
-	int rc, imap_rc;
+	int rc, imap_rc, fetch_only = 0;
 
-	if (argc > 2)
+	if (argc >= 2 && !strcmp(argv[argc - 1], "--fetch-only")) {
+		fetch_only = 1;
+		argc--;
+	}
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
 		return cli_usage("sync");
 	if (cli_open_app(g, &app, 0) < 0)
 		return EXIT_ERROR;
@@ -118,6 +169,8 @@ int cmd_sync(struct cli_globals *g, int argc, char **argv)
 	}
 	if (argc == 2 && sync_is_imap(app, argv[1])) { /* IMAP (issue 5): that account only */
 		rc = cli_sync_imap(g, app, argv[1], g->json ? &imap : NULL);
+		if (!fetch_only && after_sync(g, app, argv[1], imap) < 0 && rc == EXIT_OK)
+			rc = EXIT_ERROR;
 		if (imap)
 			cli_json_print(imap);
 		app_close(app);
@@ -131,9 +184,15 @@ int cmd_sync(struct cli_globals *g, int argc, char **argv)
 
 		if (imap)
 			cJSON_AddItemToObject(o, "imap", imap);
+		if (!fetch_only && after_sync(g, app, argc == 2 ? argv[1] : NULL, o) < 0)
+			imap_rc = EXIT_ERROR;
 		cli_json_print(o);
-	} else if (!g->quiet)
-		report_text("synced", "local accounts", &r);
+	} else {
+		if (!g->quiet)
+			report_text("synced", "local accounts", &r);
+		if (!fetch_only && after_sync(g, app, argc == 2 ? argv[1] : NULL, NULL) < 0)
+			imap_rc = EXIT_ERROR;
+	}
 	if (rc < 0)
 		cli_error("sync stopped: %s", cause);
 	rc = rc < 0 ? -1 : imap_rc == EXIT_OK ? 0 : -1;

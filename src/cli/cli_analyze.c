@@ -2,6 +2,10 @@
  * cli_analyze: `va analyze FILE|URL|-`: statistics of a CSV file in bounded
  * memory, printed as text or --json, a report file with --report, and a
  * record in the store (`va analyze --list` shows past analyses).
+ * `--message ID [--part N]` analyses a CSV attachment from memory;
+ * `--background` adds an "analysis" job instead and prints its id; the LLM
+ * summary is used when [llm] is configured (`--llm-rows` also shows it the
+ * first rows).
  */
 #include <getopt.h>
 #include <signal.h>
@@ -14,6 +18,7 @@
 #include "va/analysis.h"
 #include "va/app.h"
 #include "va/cli.h"
+#include "va/jobs.h"
 #include "va/util.h"
 
 struct analyze_args {
@@ -22,6 +27,9 @@ struct analyze_args {
 	const char *chart;
 	int list, save;
 	int limit;
+	int background, llm_rows;
+	long long message;
+	int part;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -69,13 +77,25 @@ static int parse_args(struct analyze_args *a, int argc, char **argv)
 	    {"delimiter", required_argument, NULL, 'd'}, {"no-header", no_argument, NULL, 'H'},
 	    {"memory", required_argument, NULL, 'm'},    {"chart", required_argument, NULL, 'c'},
 	    {"no-save", no_argument, NULL, 'n'},         {"list", no_argument, NULL, 'l'},
-	    {"limit", required_argument, NULL, 'L'},     {NULL, 0, NULL, 0}};
+	    {"limit", required_argument, NULL, 'L'},     {"background", no_argument, NULL, 'b'},
+	    {"message", required_argument, NULL, 'M'},   {"part", required_argument, NULL, 'p'},
+	    {"llm-rows", no_argument, NULL, 'R'},        {NULL, 0, NULL, 0}};
 	int64_t m;
 	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "r:g:d:Hm:c:nlL:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'b': a->background = 1; break;
+		case 'R': a->llm_rows = 1; break;
+		case 'M':
+			if ((a->message = atoll(optarg)) <= 0)
+				return cli_error("analyze: bad message id \"%s\"", optarg), -1;
+			break;
+		case 'p':
+			if ((a->part = atoi(optarg)) <= 0)
+				return cli_error("analyze: bad part number \"%s\"", optarg), -1;
+			break;
 		case 'r': a->report = optarg; break;
 		case 'g': a->o.group_by = optarg; break;
 		case 'H': a->o.header = 0; break;
@@ -103,9 +123,15 @@ static int parse_args(struct analyze_args *a, int argc, char **argv)
 			       -1;
 		}
 	}
-	if (!a->list && optind != argc - 1)
+	if (a->message && (optind != argc || a->list || a->background))
+		return cli_error("analyze: --message takes no FILE, --list or --background"), -1;
+	if (a->part && !a->message)
+		return cli_error("analyze: --part needs --message"), -1;
+	if (!a->list && !a->message && optind != argc - 1)
 		return cli_error("analyze: expected one FILE, URL or -"), -1;
-	a->o.input = a->list ? NULL : argv[optind];
+	a->o.input = a->list || a->message ? NULL : argv[optind];
+	if (a->background && (!a->o.input || !strcmp(a->o.input, "-")))
+		return cli_error("analyze: --background needs a FILE or URL"), -1;
 	if (a->report && analysis_format_of(a->report) < 0)
 		return cli_error("analyze: the report \"%s\" must end in .html or .md", a->report),
 		       -1;
@@ -217,37 +243,114 @@ static int output(struct cli_globals *g, struct app *app, struct analysis *an,
 	return rc;
 }
 
+/* A path as the daemon will see it (it may run from another directory). */
+static char *absolute(const char *path)
+{
+	char *cwd;
+	char *out;
+
+	if (!path || path[0] == '/' || strstr(path, "://"))
+		return path ? xstrdup(path) : NULL;
+	if (!(cwd = getcwd(NULL, 0)))
+		return xstrdup(path);
+	out = xasprintf("%s/%s", cwd, path);
+	free(cwd);
+	return out;
+}
+
+/* --background: an "analysis" job; prints its id. */
+static int add_job(struct cli_globals *g, struct app *app, const struct analyze_args *a)
+{
+	struct jobs_add_opts jo = {.kind = "analysis"};
+	cJSON *args = cJSON_CreateObject();
+	char *path = absolute(a->o.input), *report = absolute(a->report), *js, *cause = NULL;
+	int existed;
+	int64_t id;
+
+	cJSON_AddStringToObject(args, "path", path);
+	if (report)
+		cJSON_AddStringToObject(args, "report", report);
+	if (a->o.group_by)
+		cJSON_AddStringToObject(args, "group_by", a->o.group_by);
+	if (a->o.memory)
+		cJSON_AddNumberToObject(args, "memory", (double)a->o.memory);
+	js = cJSON_PrintUnformatted(args);
+	jo.args = js;
+	id = jobs_add(app, &jo, &existed, &cause);
+	cJSON_free(js);
+	cJSON_Delete(args);
+	free(path);
+	free(report);
+	if (id < 0)
+		return cli_error("cannot add the analysis job: %s", cause), free(cause), EXIT_ERROR;
+	if (g->json)
+		printf("{\"id\":%lld}\n", (long long)id);
+	else
+		printf("%lld\n", (long long)id);
+	if (!g->quiet && !g->json)
+		fprintf(stderr, "va: analysis job %lld added; the daemon runs it ('va jobs list' "
+		                "shows progress, 'va analyze --list' the result)\n",
+		        (long long)id);
+	return EXIT_OK;
+}
+
+/* --message: the attachment's bytes become the input. */
+static int load_message(struct app *app, struct analyze_args *a, char **data, char **name)
+{
+	char *cause = NULL;
+
+	if (analysis_attachment(app, a->message, a->part, data, &a->o.data_len, name, &cause) < 0)
+		return cli_error("cannot analyze the attachment: %s", cause), free(cause), -1;
+	a->o.data = *data;
+	a->o.input = *name;
+	return 0;
+}
+
+static int run_analysis(struct cli_globals *g, struct app *app, struct analyze_args *a)
+{
+	struct analysis_llm *llm = analysis_llm_attach(app, &a->o, a->llm_rows);
+	struct analysis *an;
+	char *cause = NULL;
+	int rc;
+
+	a->o.progress = isatty(STDERR_FILENO) && !g->quiet ? show_progress : quiet_progress;
+	signal(SIGINT, on_sigint);
+	rc = analysis_run(app, &a->o, &an, &cause);
+	signal(SIGINT, SIG_DFL);
+	analysis_llm_free(llm);
+	if (a->o.progress == show_progress)
+		fprintf(stderr, "\r\033[K");
+	if (rc < 0) {
+		cli_error("%s", cause);
+		free(cause);
+		return EXIT_ERROR;
+	}
+	rc = output(g, app, an, a);
+	analysis_free(an);
+	return rc;
+}
+
 int cmd_analyze(struct cli_globals *g, int argc, char **argv)
 {
 	struct analyze_args a = {.o = {.header = -1}, .save = 1};
-	struct analysis *an;
 	struct app *app;
-	char *cause = NULL;
+	char *data = NULL, *name = NULL;
 	int rc;
 
 	if (parse_args(&a, argc, argv) < 0)
 		return cli_usage("analyze");
 	if (cli_open_app(g, &app, 0) < 0)
 		return EXIT_ERROR;
-	if (a.list) {
+	if (a.list)
 		rc = list_analyses(g, app, a.limit);
-		app_close(app);
-		return rc;
-	}
-	a.o.progress = isatty(STDERR_FILENO) && !g->quiet ? show_progress : quiet_progress;
-	signal(SIGINT, on_sigint);
-	rc = analysis_run(app, &a.o, &an, &cause);
-	signal(SIGINT, SIG_DFL);
-	if (a.o.progress == show_progress)
-		fprintf(stderr, "\r\033[K");
-	if (rc < 0) {
-		cli_error("%s", cause);
-		free(cause);
-		app_close(app);
-		return EXIT_ERROR;
-	}
-	rc = output(g, app, an, &a);
-	analysis_free(an);
+	else if (a.background)
+		rc = add_job(g, app, &a);
+	else if (a.message && load_message(app, &a, &data, &name) < 0)
+		rc = EXIT_ERROR;
+	else
+		rc = run_analysis(g, app, &a);
+	free(data);
+	free(name);
 	app_close(app);
 	return rc;
 }

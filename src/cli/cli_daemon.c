@@ -25,6 +25,7 @@
 #include "va/cli.h"
 #include "va/conf.h"
 #include "va/jobs.h"
+#include "va/rules_run.h"
 #include "va/log.h"
 #include "va/paths.h"
 #include "va/util.h"
@@ -116,6 +117,10 @@ static int daemon_main(struct cli_globals *g)
 	write_pid(app);
 	if (jobs_ensure_sync(app, &cause) < 0) {
 		log_warn("daemon: cannot schedule mail sync: %s", cause);
+		x_free(&cause);
+	}
+	if (rules_ensure_jobs(app, &cause) < 0) {
+		log_warn("daemon: cannot schedule the rules: %s", cause);
 		x_free(&cause);
 	}
 	log_info("daemon: running (pid %ld) on %s", (long)getpid(), store_path(app->store));

@@ -6,7 +6,9 @@
 #include <cJSON.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "va/chart.h"
 #include "va/util.h"
@@ -117,6 +119,41 @@ static cJSON *groups_json(const struct report_input *in)
 	return o;
 }
 
+static void day_string(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm))
+		snprintf(buf, len, "?");
+	else
+		strftime(buf, len, "%Y-%m-%d", &tm);
+}
+
+static cJSON *series_json(const struct stats *s, const struct time_series *ts)
+{
+	cJSON *o = cJSON_CreateObject(), *arr, *p, *m;
+	char day[16];
+	double v;
+	size_t i, k;
+
+	cJSON_AddStringToObject(o, "column", stats_col(s, ts->col)->name);
+	cJSON_AddStringToObject(o, "unit", ts_unit_name(ts->unit));
+	arr = cJSON_AddArrayToObject(o, "periods");
+	for (i = 0; i < ts->n; i++) {
+		p = cJSON_CreateObject();
+		day_string(ts->start[i], day, sizeof day);
+		cJSON_AddStringToObject(p, "start", day);
+		cJSON_AddNumberToObject(p, "rows", (double)ts->rows[i]);
+		m = cJSON_AddObjectToObject(p, "mean");
+		for (k = 0; k < ts->nseries; k++)
+			if (!isnan(v = ts->mean[i * ts->nseries + k]))
+				cJSON_AddNumberToObject(m, stats_col(s, ts->series_col[k])->name, v);
+		cJSON_AddItemToArray(arr, p);
+	}
+	return o;
+}
+
 static cJSON *warnings_json(const struct report_input *in)
 {
 	cJSON *o = cJSON_CreateObject(), *counts = cJSON_AddObjectToObject(o, "counts");
@@ -156,6 +193,8 @@ char *report_json(const struct report_input *in)
 	cJSON_AddItemToObject(root, "correlations", corr_json(s));
 	if (in->group_col >= 0)
 		cJSON_AddItemToObject(root, "group_by", groups_json(in));
+	if (stats_series(s))
+		cJSON_AddItemToObject(root, "time_series", series_json(s, stats_series(s)));
 	cJSON_AddItemToObject(root, "warnings", warnings_json(in));
 	notes = cJSON_AddArrayToObject(root, "notes");
 	for (i = 0; i < stats_nnotes(s); i++)
@@ -234,11 +273,31 @@ static void text_groups(struct strbuf *sb, const struct report_input *in)
 		sb_addf(sb, "  ... %zu groups in all (--json lists every one)\n", stats_ngroups(s));
 }
 
+/* One line on the time series: unit, periods and the busiest one. */
+static void text_series(struct strbuf *sb, const struct stats *s)
+{
+	const struct time_series *ts = stats_series(s);
+	char a[16], b[16];
+	size_t i, top = 0;
+
+	if (!ts || !ts->n)
+		return;
+	for (i = 1; i < ts->n; i++)
+		if (ts->rows[i] > ts->rows[top])
+			top = i;
+	day_string(ts->start[0], a, sizeof a);
+	day_string(ts->start[top], b, sizeof b);
+	sb_addf(sb, "time series: \"%s\" by %s, %zu periods from %s; most rows (%llu) in the %s of %s\n",
+	        stats_col(s, ts->col)->name, ts_unit_name(ts->unit), ts->n, a,
+	        (unsigned long long)ts->rows[top], ts_unit_name(ts->unit), b);
+}
+
 static void text_tail(struct strbuf *sb, const struct report_input *in)
 {
 	size_t i;
 	int k;
 
+	text_series(sb, in->stats);
 	for (k = 0; k < CSV_W_NKINDS; k++)
 		if (in->warn_counts[k])
 			sb_addf(sb, "warning: %llu %s\n", (unsigned long long)in->warn_counts[k],

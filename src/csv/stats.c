@@ -79,6 +79,12 @@ struct stats {
 	int gother;
 	char **notes;
 	size_t nnotes, capnotes;
+	/* the time series: column tcol's date in this row (tday, when thas) */
+	int tcol, thas;
+	int64_t tday;
+	struct ts_acc *ts;
+	struct time_series series;
+	int has_series;
 };
 
 const char *col_type_name(enum col_type t)
@@ -109,6 +115,7 @@ struct stats *stats_new(size_t ncols, const char *const *names, int group_col, s
 	s->memory = memory ? memory : 256u << 20;
 	s->acc = xcalloc(ncols ? ncols : 1, sizeof *s->acc);
 	s->gcol = group_col >= 0 && (size_t)group_col < ncols ? group_col : -1;
+	s->tcol = -1;
 	per = s->memory / 4 / (ncols ? ncols : 1);
 	for (i = 0; i < ncols; i++) {
 		distinct_init(&s->acc[i].d, per);
@@ -155,6 +162,8 @@ void stats_free(struct stats *s)
 	for (i = 0; i < s->nnotes; i++)
 		free(s->notes[i]);
 	free(s->notes);
+	ts_acc_free(s->ts);
+	ts_release(&s->series);
 	free(s);
 }
 
@@ -392,8 +401,15 @@ static void add_cell(struct stats *s, size_t j, const struct csv_field *f, doubl
 		}
 		if (g)
 			group_add(&g->cols[j], v.num);
-	} else if (v.kind == VAL_DATE || v.kind == VAL_DATETIME)
+	} else if (v.kind == VAL_DATE || v.kind == VAL_DATETIME) {
 		add_date(a, &v);
+		if (s->tcol < 0)
+			s->tcol = (int)j;
+		if ((int)j == s->tcol) {
+			s->tday = (int64_t)floor(v.num / 86400);
+			s->thas = 1;
+		}
+	}
 }
 
 void stats_add_row(struct stats *s, const struct csv_row *row)
@@ -404,6 +420,7 @@ void stats_add_row(struct stats *s, const struct csv_row *row)
 	size_t j;
 
 	s->rows++;
+	s->thas = 0;
 	if (s->gcol >= 0) {
 		const struct csv_field *k = (size_t)s->gcol < row->n ? &row->f[s->gcol] : NULL;
 		g = k && k->len ? group_find(s, k->s, k->len) : group_find(s, "(null)", 6);
@@ -417,6 +434,11 @@ void stats_add_row(struct stats *s, const struct csv_row *row)
 	}
 	if (s->ncorr > 1)
 		corr_row(s, cx, cok);
+	if (s->thas) {
+		if (!s->ts)
+			s->ts = ts_acc_new();
+		ts_acc_add(s->ts, s->tday, cx, cok, s->ncorr);
+	}
 }
 
 /* ---- pass 2: ranks in buckets, histogram bins ---- */
@@ -477,6 +499,10 @@ static void plan_ranks(struct stats *s, struct acc *a)
 
 	a->nranks = wanted_ranks(a->nnum, a->rank);
 	for (k = 0; k < a->nranks; k++) {
+		if (k > 0 && a->rank[k] < a->rank[k - 1]) { /* pairs overlap when n is small */
+			cum = 0;
+			b = 0;
+		}
 		while (cum + a->bucket[b] <= a->rank[k]) /* ranks ascend: continue the walk */
 			cum += a->bucket[b++];
 		a->rbucket[k] = b;
@@ -561,10 +587,11 @@ static double interp(double lo, double hi, uint64_t n, double p)
 
 static double rank_value(struct acc *a, int k)
 {
-	int first = k;
+	int first = 0;
 
-	while (first > 0 && a->rbucket[first - 1] == a->rbucket[k])
-		first--;
+	/* pass2_value keeps a bucket's values with the first rank in it */
+	while (a->rbucket[first] != a->rbucket[k])
+		first++;
 	if (a->approx) /* the middle of the bucket's range */
 		return (key_value((uint64_t)a->rbucket[k] << 48) +
 		        key_value(((uint64_t)a->rbucket[k] << 48) | 0xffffffffffffULL)) /
@@ -820,12 +847,44 @@ static void finish_col(struct stats *s, size_t i)
 		     o->name);
 }
 
+/* The series of the time column, when it turned out to be a date column,
+ * with the numeric columns among the first STATS_SERIES followed. */
+static void finish_series(struct stats *s)
+{
+	const struct col_stats *c;
+	size_t keep[STATS_SERIES], n = 0, k;
+
+	if (!s->ts || s->tcol < 0)
+		return;
+	c = &s->acc[s->tcol].out;
+	if (c->type != COL_DATE && c->type != COL_DATETIME)
+		return;
+	for (k = 0; k < s->ncorr && k < STATS_SERIES; k++) {
+		c = &s->acc[s->corr_col[k]].out;
+		if ((c->type == COL_INT || c->type == COL_FLOAT) && (int)s->corr_col[k] != s->gcol) {
+			s->series.series_col[n] = s->corr_col[k];
+			keep[n++] = k;
+		}
+	}
+	if (ts_acc_finish(s->ts, keep, n, &s->series) < 0)
+		return;
+	s->series.col = (size_t)s->tcol;
+	s->series.nseries = n;
+	s->has_series = 1;
+}
+
 void stats_finish(struct stats *s)
 {
 	size_t i;
 
 	for (i = 0; i < s->ncols; i++)
 		finish_col(s, i);
+	finish_series(s);
+}
+
+const struct time_series *stats_series(const struct stats *s)
+{
+	return s->has_series ? &s->series : NULL;
 }
 
 size_t stats_ncols(const struct stats *s)

@@ -303,6 +303,8 @@ static void link_close(struct html *h)
 
 	if (!h->href)
 		return;
+	if (h->link_start > h->out.len) /* spaces before the link text were trimmed since */
+		h->link_start = h->out.len;
 	t = h->out.buf + h->link_start;
 	n = h->out.len - h->link_start;
 	while (n && is_space(*t))

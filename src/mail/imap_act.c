@@ -130,6 +130,23 @@ int imap_move(struct imap *im, uint32_t uid, const char *dest, uint32_t *new_uid
 	return rc;
 }
 
+int imap_create(struct imap *im, const char *folder, char **cause)
+{
+	int rc;
+
+	if (im->dead)
+		return imap_fail(im, MAILIMAP_ERROR_STREAM, "cannot create the folder", cause);
+	rc = mailimap_create(im->s, folder);
+	if (rc != MAILIMAP_NO_ERROR) {
+		char *what = xasprintf("cannot create the folder \"%s\"", folder);
+
+		imap_fail(im, rc, what, cause);
+		free(what);
+		return -1;
+	}
+	return 0;
+}
+
 int imap_append(struct imap *im, const char *folder, const char *raw, size_t len, unsigned flags,
                 char **cause)
 {

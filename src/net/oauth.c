@@ -121,11 +121,16 @@ char *oauth_advice(const struct oauth_client *c, const char *error, const char *
 static int64_t json_int(const cJSON *o, const char *name, int64_t def)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	int64_t n;
 
+	/* Bounded (a few million years) so that the cast is defined and "now +
+	 * expires_in" cannot overflow; beyond that the value is garbage. */
 	if (cJSON_IsNumber(v))
-		return (int64_t)v->valuedouble;
-	if (cJSON_IsString(v))
-		return strtoll(v->valuestring, NULL, 10);
+		return v->valuedouble > -1e14 && v->valuedouble < 1e14 ? (int64_t)v->valuedouble : def;
+	if (cJSON_IsString(v)) {
+		n = strtoll(v->valuestring, NULL, 10);
+		return n > -100000000000000LL && n < 100000000000000LL ? n : def;
+	}
 	return def;
 }
 

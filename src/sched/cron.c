@@ -305,7 +305,7 @@ int schedule_parse(struct schedule *s, const char *kind, const char *spec, char 
 int64_t schedule_next(const struct schedule *s, int64_t prev)
 {
 	switch (s->kind) {
-	case SCHEDULE_EVERY: return prev + s->every;
+	case SCHEDULE_EVERY: return s->every > INT64_MAX - prev ? -1 : prev + s->every;
 	case SCHEDULE_CRON: return cron_next(&s->cron, prev);
 	case SCHEDULE_ONCE: break;
 	}
@@ -364,7 +364,8 @@ int64_t schedule_time_parse(const char *s, int64_t now, char **cause)
 		if (!errno && end != s + 1 && !*end && v >= 0)
 			return v;
 	} else if ((v = duration_parse(s[0] == '+' ? s + 1 : s)) >= 0) {
-		return now + v;
+		if (v <= INT64_MAX - now) /* else beyond any calendar: unreadable */
+			return now + v;
 	} else if (sscanf(s, "%2d:%2d%n", &h, &mi, &n) == 2 && !s[n] && h >= 0 && h < 24 && mi >= 0 &&
 	           mi < 60) {
 		return parse_clock(h, mi, now);

@@ -202,6 +202,8 @@ static int load(struct fstate *st, char **cause)
 	int rc;
 
 	recs_clear(st);
+	if (file_check_private(st->path, cause) < 0)
+		return -1;
 	buf = file_read(st->path, &len, &err);
 	if (!buf) {
 		if (errno == ENOENT) {

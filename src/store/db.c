@@ -162,6 +162,17 @@ sqlite3_stmt *st_cached(struct store *st, enum st_cached which, const char *sql,
 	return s;
 }
 
+int64_t st_cached_int64(sqlite3_stmt *s)
+{
+	int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+
+	/* A cached statement left on a row would hold its read transaction open:
+	 * this connection would go on seeing the database as it was then (a
+	 * long-running TUI or daemon would miss what other processes wrote). */
+	sqlite3_reset(s);
+	return v;
+}
+
 void st_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v)
@@ -186,6 +197,19 @@ static int exec_simple(struct store *st, const char *sql, const char *what, char
 int store_begin(struct store *st, char **cause)
 {
 	return exec_simple(st, "BEGIN IMMEDIATE", "begin a transaction", cause);
+}
+
+int64_t store_data_version(struct store *st)
+{
+	sqlite3_stmt *s;
+	int64_t v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
 }
 
 int store_commit(struct store *st, char **cause)

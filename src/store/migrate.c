@@ -159,8 +159,53 @@ static const char *const migration_1 =
     "CREATE TABLE llm_usage (day TEXT PRIMARY KEY, tokens INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT);";
 
+/* 2: rules remember which messages each rule already acted on or
+ * recommended for, so a rerun (sync, classify, age and schedule triggers)
+ * never does the same thing twice; the run a hit belongs to is the actions
+ * batch that `va undo --rule` takes back. */
+static const char *const migration_2 =
+    "CREATE TABLE rule_hits ("
+    "  rule TEXT NOT NULL, message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+    "  trigger TEXT NOT NULL, why TEXT, batch INTEGER, created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(rule, message_id)) WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX recommendations_once ON recommendations(message_id, rule, action,"
+    "  COALESCE(args, '')) WHERE state = 'pending';";
+
+/* Replies (issue 9): reply_log learns 'blocked' rows (a gate said no, with
+ * its reason code in `gate`), the account, thread, subject and who acted,
+ * the composed message bytes (sent as they are, once) and its job. */
+static const char *const migration_replies =
+    "CREATE TABLE reply_log_new ("
+    "  id INTEGER PRIMARY KEY, message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,"
+    "  template TEXT, recipient TEXT NOT NULL, idempotency_key TEXT NOT NULL UNIQUE,"
+    "  state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN"
+    "  ('queued','sending','sent','failed','cancelled','draft','blocked')),"
+    "  auto INTEGER NOT NULL DEFAULT 0, send_after INTEGER, sent_at INTEGER, out_message_id TEXT,"
+    "  error TEXT, created_at INTEGER NOT NULL, account TEXT, thread_id INTEGER, subject TEXT,"
+    "  gate TEXT, origin TEXT, rule TEXT, job_id INTEGER, raw BLOB);"
+    "INSERT INTO reply_log_new (id, message_id, template, recipient, idempotency_key, state, auto,"
+    "  send_after, sent_at, out_message_id, error, created_at)"
+    "  SELECT id, message_id, template, recipient, idempotency_key, state, auto, send_after,"
+    "  sent_at, out_message_id, error, created_at FROM reply_log;"
+    "DROP TABLE reply_log;"
+    "ALTER TABLE reply_log_new RENAME TO reply_log;"
+    "CREATE INDEX reply_log_by_recipient ON reply_log(recipient, created_at);"
+    "CREATE INDEX reply_log_by_thread ON reply_log(thread_id);"
+    "CREATE INDEX reply_log_by_time ON reply_log(created_at);";
+
+/* Audit (issue 7): entries sealed to the audit public key while the audit
+ * key itself could not be had without a prompt (src/app/audit.c folds them
+ * into the chain later); sealed is empty when no audit key existed yet. */
+static const char *const migration_audit =
+    "CREATE TABLE audit_pending ("
+    "  id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  sealed BLOB NOT NULL);";
+
 static const char *const migrations[] = {
 	migration_1,
+	migration_2,
+	migration_replies,
+	migration_audit,
 };
 
 int store_schema_latest(void)

@@ -97,7 +97,7 @@ static int64_t existing_id(struct store *st, const struct message *m, char **cau
 		return -1;
 	sqlite3_bind_int64(s, 1, m->folder_id);
 	st_bind_text(s, 2, m->source);
-	return sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	return st_cached_int64(s);
 }
 
 static char *problems_text(const struct message *m)
@@ -233,7 +233,7 @@ static int64_t thread_of_msgid(struct store *st, int64_t account, const char *ms
 		return -1;
 	st_bind_text(s, 1, msgid);
 	sqlite3_bind_int64(s, 2, account);
-	return sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	return st_cached_int64(s);
 }
 
 static int link_refs(struct store *st, struct message *m, char **ids, size_t n, char **cause)

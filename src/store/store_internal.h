@@ -30,6 +30,10 @@ struct store {
 /* The cached statement `which`, reset and unbound, preparing it on first use. */
 sqlite3_stmt *st_cached(struct store *st, enum st_cached which, const char *sql, char **cause);
 
+/* Step a cached one-value query: its first column, or 0 when there is no
+ * row; the statement is reset so no read transaction stays open. */
+int64_t st_cached_int64(sqlite3_stmt *s);
+
 int store_migrate(sqlite3 *db, const char *path, char **cause);
 /* Prepare or fail with a cause naming the statement's purpose. */
 sqlite3_stmt *st_prepare(struct store *st, const char *sql, char **cause);

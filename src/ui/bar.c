@@ -11,9 +11,9 @@ static const struct {
 	const char *name;
 	struct pane *(*create)(struct ui *ui); /* NULL: not built yet */
 } tabs[TAB_COUNT] = {
-    [TAB_INBOX] = {"Inbox", pane_inbox_new}, [TAB_RULES] = {"Rules", NULL},
-    [TAB_TEMPLATES] = {"Templates", NULL},   [TAB_JOBS] = {"Jobs", NULL},
-    [TAB_ANALYSIS] = {"Analysis", NULL},     [TAB_AUDIT] = {"Audit", NULL},
+    [TAB_INBOX] = {"Inbox", pane_inbox_new}, [TAB_RULES] = {"Rules", pane_rules_new},
+    [TAB_TEMPLATES] = {"Templates", NULL},   [TAB_JOBS] = {"Jobs", pane_jobs_new},
+    [TAB_ANALYSIS] = {"Analysis", NULL},     [TAB_AUDIT] = {"Audit", pane_audit_new},
 };
 
 const char *tab_name(enum tab t)
@@ -32,6 +32,11 @@ static void placeholder_build(struct ui *ui, struct lines *out, int width)
 	           "This pane arrives with a later issue; its CLI commands will come with it.",
 	           width);
 	free(s);
+}
+
+int tab_built(enum tab t)
+{
+	return t < TAB_COUNT && tabs[t].create != NULL;
 }
 
 struct pane *tab_pane_new(struct ui *ui, enum tab t)

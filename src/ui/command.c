@@ -65,7 +65,9 @@ static int switch_tab(struct ui *ui, int delta)
 	ui->tab = (enum tab)t;
 	if (!ui->tabs[t])
 		ui->tabs[t] = tab_pane_new(ui, (enum tab)t);
-	if (ui->tab != TAB_INBOX)
+	else if (ui->tabs[t]->ops->show)
+		ui->tabs[t]->ops->show(ui->tabs[t]);
+	if (!tab_built(ui->tab))
 		status_info(ui, "%s: not built yet", tab_name(ui->tab));
 	return UI_DRAW;
 }
@@ -165,6 +167,7 @@ static const struct {
     {CMD_CLOSE, run_close},   {CMD_PANE_NEXT, run_pane_next}, {CMD_PANE_PREV, run_pane_prev},
     {CMD_SEARCH, run_search}, {CMD_REDRAW, run_redraw},     {CMD_LIMIT, run_limit},
     {CMD_PROMPT, run_prompt}, {CMD_TAG_APPLY, run_tag_prefix}, {CMD_PREVIEW, run_preview},
+    {CMD_RECOS, recos_open},  {CMD_ACCEPT, recos_accept_message}, {CMD_REJECT, recos_reject_message},
 };
 
 int command_run(struct ui *ui, enum cmd_id cmd)

@@ -1,7 +1,8 @@
 /*
  * keymap: key tables read from keymaps/NAME.keys (STYLE 11, 13).  Keys bind to
  * the named commands of include/va/commands.h in a context: global, inbox,
- * message or help; a key looks in its pane's context first, then global.
+ * message, help, rules, jobs or recommendations; a key looks in its pane's
+ * context first, then global.
  *
  * File syntax, one statement a line, # comments:
  *     bind CONTEXT KEY COMMAND      a later bind of the same key wins
@@ -23,6 +24,9 @@ static const char *const context_names[KM_COUNT] = {
     [KM_INBOX] = "inbox",
     [KM_MESSAGE] = "message",
     [KM_HELP] = "help",
+    [KM_RULES] = "rules",
+    [KM_JOBS] = "jobs",
+    [KM_RECOS] = "recommendations",
 };
 
 /* Last resort when keymaps/vi.keys cannot be found: enough to get out. */
@@ -100,7 +104,8 @@ static char *unknown_command(const char *name)
 static char *parse_target(char **w, int *ctx, int *key)
 {
 	if ((*ctx = context_find(w[1])) < 0)
-		return xasprintf("unknown context \"%s\" (global, inbox, message or help)", w[1]);
+		return xasprintf("unknown context \"%s\" (global, inbox, message, help, rules, jobs or "
+		                 "recommendations)", w[1]);
 	if ((*key = key_from_name(w[2])) < 0)
 		return xasprintf("unknown key \"%s\" (names look like j, C-d, Enter, PageDown, F1)",
 		                 w[2]);

@@ -1,8 +1,9 @@
 /*
  * pane_inbox: the message list of INBOX across all accounts, newest first.
  * One row per message: flags (N unread, ! flagged, @ attachment), date,
- * sender, subject and the category badge with its confidence; unread rows in
- * bold.  Columns are cut by display width (utf8_fit), so wide characters
+ * sender, subject, "R" when a rule's recommendation waits (pane_recos.c
+ * accepts or rejects it) and the category badge with its confidence; unread
+ * rows in bold.  Columns are cut by display width (utf8_fit), so wide characters
  * never push a row past the edge.  Enter opens the message view (and marks
  * it read, an undoable action like any other).
  *
@@ -40,6 +41,8 @@ struct inbox {
 	size_t nrows;
 	int64_t *open;            /* expanded threads */
 	size_t nopen;
+	int64_t *recos;           /* sorted: messages with pending recommendations */
+	size_t nrecos, recos_cap;
 };
 
 static void rows_build(struct inbox *in)
@@ -66,6 +69,38 @@ static int cmp_id(const void *a, const void *b)
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/* A message with a pending recommendation shows "R" before its badge. */
+static int has_reco(const struct inbox *in, int64_t id)
+{
+	return in->nrecos && bsearch(&id, in->recos, in->nrecos, sizeof(*in->recos), cmp_id);
+}
+
+static void reco_add(void *arg, const char *key, int64_t count, int64_t extra)
+{
+	struct inbox *in = arg;
+
+	(void)extra;
+	if (count <= 0)
+		return;
+	xgrow((void **)&in->recos, &in->recos_cap, in->nrecos + 1, sizeof(*in->recos));
+	in->recos[in->nrecos++] = strtoll(key, NULL, 10);
+}
+
+/* The messages with pending recommendations (errors to the status line). */
+static void recos_load(struct pane *p)
+{
+	struct inbox *in = p->data;
+	char *cause = NULL;
+
+	in->nrecos = 0;
+	if (store_pending_recos(p->ui->app->store, reco_add, in, &cause) < 0) {
+		status_error(p->ui, "cannot read pending recommendations: %s", cause ? cause : "?");
+		free(cause);
+	}
+	if (in->nrecos)
+		qsort(in->recos, in->nrecos, sizeof(*in->recos), cmp_id);
 }
 
 static int tagged(const struct inbox *in, int64_t id)
@@ -168,11 +203,13 @@ static void inbox_draw_row(struct pane *p, WINDOW *w, int y, size_t row, int sel
 	int bw, subject_w;
 	char flags[FLAG_COLS + 1], date[64], *badge = format_badge(m);
 	const char *sender = m->from_name && *m->from_name ? m->from_name : m->from_addr;
+	int reco = has_reco(in, m->id);
 
 	format_flags(m, tagged(in, m->id), flags);
 	format_date(m->date, date, sizeof date);
 	bw = badge ? (int)utf8_width(badge) : 0;
-	subject_w = p->width - (FLAG_COLS + DATE_COLS + sw + 3 * GAP) - (badge ? bw + GAP : 0);
+	subject_w = p->width - (FLAG_COLS + DATE_COLS + sw + 3 * GAP) - (badge ? bw + GAP : 0) -
+	            (reco ? 1 + GAP : 0);
 	if (selected)
 		mvwhline(w, y, 0, ' ' | theme_attr(&p->ui->theme, ROLE_INBOX_SELECTED), p->width);
 	ui_put(w, y, x, flags, FLAG_COLS, cell_attr(p, ROLE_INBOX_FLAGS, selected, 0));
@@ -184,6 +221,9 @@ static void inbox_draw_row(struct pane *p, WINDOW *w, int y, size_t row, int sel
 	x += sw + GAP;
 	ui_put(w, y, x, subject, subject_w, cell_attr(p, ROLE_INBOX_ROW, selected, unread));
 	free(subject);
+	if (reco)
+		ui_put(w, y, p->width - bw - (badge ? GAP : 0) - 1, "R", 1,
+		       cell_attr(p, ROLE_NOTICE, selected, 0) | A_BOLD);
 	if (badge)
 		ui_put(w, y, p->width - bw, badge, bw,
 		       cell_attr(p, theme_category_role(m->category), selected, 0));
@@ -398,6 +438,7 @@ static void inbox_free(struct pane *p)
 	free(in->rows);
 	free(in->open);
 	free(in->tags);
+	free(in->recos);
 	free(in->search);
 	free(in->limit);
 	free(in->from);
@@ -446,6 +487,7 @@ void pane_inbox_load(struct pane *p)
 	in->msgs = msgs;
 	in->n = n;
 	rows_build(in);
+	recos_load(p);
 	p->ui->total = n;
 	p->ui->unread = 0;
 	for (i = 0; i < n; i++)

@@ -101,7 +101,7 @@ static void status_right(struct ui *ui, WINDOW *w, int x, int cols)
 	int mw;
 
 	if (!ui->error) {
-		msg = ui->info ? xasprintf(" %s ", ui->info) : NULL;
+		msg = ui->info ? xasprintf(" %s ", ui->info) : ui->jobs ? xasprintf(" %s ", ui->jobs) : NULL;
 		if (msg)
 			ui_put(w, 0, x, msg, cols, theme_attr(&ui->theme, ROLE_STATUS_INFO));
 		free(msg);

@@ -324,10 +324,11 @@ static int read_keys(struct ui *ui)
 /* Wait, read, redraw once; returns when a command or a signal says quit. */
 static void loop(struct ui *ui)
 {
-	struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {-1, POLLIN, 0}};
+	struct pollfd fds[3] = {{STDIN_FILENO, POLLIN, 0}, {-1, POLLIN, 0}, {-1, POLLIN, 0}};
 	int flags = UI_DRAW;
 
 	fds[1].fd = wake_fd[0];
+	fds[2].fd = ui_jobs_fd(ui);
 	for (;;) {
 		if (got_winch) {
 			got_winch = 0;
@@ -339,10 +340,17 @@ static void loop(struct ui *ui)
 		if (flags & UI_DRAW)
 			draw(ui, flags & UI_FULL);
 		flags = 0;
-		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+		int n = poll(fds, 3, ui_jobs_timeout(ui));
+		if (n < 0 && errno != EINTR)
 			return;
+		if (n == 0) {
+			flags |= ui_jobs_tick(ui);
+			continue;
+		}
 		if (fds[1].revents & POLLIN)
 			drain_wake();
+		if (fds[2].revents & POLLIN)
+			flags |= ui_jobs_drain(ui);
 		if (fds[0].revents & POLLIN)
 			flags |= read_keys(ui);
 		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
@@ -462,12 +470,14 @@ static void ui_run(struct ui *ui, struct errlist *errs, int64_t t0)
 	status_report(ui, errs);
 	log_info("ui: inbox of %zu messages drawn %lld ms after start", ui->total,
 	         (long long)(time_now_ms() - t0));
+	ui_jobs_start(ui); /* after the first frame: the person sees mail at once */
 	loop(ui);
+	ui_jobs_stop(ui);
 }
 
 int ui_main(int argc, char **argv)
 {
-	struct app_opts o = {NULL, NULL};
+	struct app_opts o = {NULL, NULL, NULL};
 	struct errlist errs = {NULL, 0};
 	struct ui ui;
 	char *cause = NULL;

@@ -120,7 +120,16 @@ char *key_to_name(int key, char *buf, size_t len);
 int key_from_curses(int rc, wint_t wc);
 
 /* ---- keymap.c: key tables from keymaps/NAME.keys ---- */
-enum km_context { KM_GLOBAL, KM_INBOX, KM_MESSAGE, KM_HELP, KM_COUNT };
+enum km_context {
+	KM_GLOBAL,
+	KM_INBOX,
+	KM_MESSAGE,
+	KM_HELP,
+	KM_RULES,
+	KM_JOBS,
+	KM_RECOS,
+	KM_COUNT
+};
 
 struct binding {
 	enum km_context ctx;
@@ -176,8 +185,9 @@ struct pane;
  * NULL.  draw_row draws one row at line y of w, exactly w's width wide.
  * command returns UI_* flags, or UI_UNHANDLED to let the list widget move
  * the selection (next, prev, page-*, top, bottom) or the ui handle it.
- * resize is called when the width changes (text panes rewrap).  free
- * releases p->data.
+ * resize is called when the width changes (text panes rewrap).  show is
+ * called when the pane's tab is switched to (lists of the store read again).
+ * free releases p->data.
  */
 struct pane_ops {
 	const char *name;
@@ -189,6 +199,7 @@ struct pane_ops {
 	int (*command)(struct pane *p, enum cmd_id cmd);
 	char *(*title)(struct pane *p); /* caller frees */
 	void (*resize)(struct pane *p, int width);
+	void (*show)(struct pane *p);
 	void (*free)(struct pane *p);
 };
 
@@ -211,6 +222,7 @@ void ui_put(WINDOW *w, int y, int x, const char *s, int cols, attr_t attr);
 
 /* ---- the panes ---- */
 struct pane *pane_inbox_new(struct ui *ui);
+struct pane *pane_audit_new(struct ui *ui);
 /* (Re)read the inbox list; errors go to the status line. */
 void pane_inbox_load(struct pane *p);
 /* Takes the message (its fields move into the pane; m is left empty). */
@@ -219,6 +231,18 @@ struct pane *pane_message_new(struct ui *ui, struct message *m);
 typedef void (*text_build_fn)(struct ui *ui, struct lines *out, int width);
 struct pane *pane_text_new(struct ui *ui, const char *title, enum km_context ctx,
                            text_build_fn build);
+/* A read-only view of paragraphs (each line of paras is one, wrapped to the
+ * width again on resize); takes paras (left empty).  In pane_rules.c. */
+struct pane *pane_report_new(struct ui *ui, const char *title, struct lines *paras);
+/* The Rules and Jobs tabs (pane_rules.c, pane_jobs.c). */
+struct pane *pane_rules_new(struct ui *ui);
+struct pane *pane_jobs_new(struct ui *ui);
+/* pane_recos.c: the overlay listing every pending recommendation, and accept
+ * or reject of the recommendations of the message shown or selected in the
+ * inbox; UI_* flags. */
+int recos_open(struct ui *ui);
+int recos_accept_message(struct ui *ui);
+int recos_reject_message(struct ui *ui);
 
 /* ---- help.c: the overlays' text ---- */
 /* The active keymap, context by context, and every command with its keys. */
@@ -245,6 +269,8 @@ void status_draw(struct ui *ui, WINDOW *w);
 /* ---- bar.c: the pane bar ---- */
 enum tab { TAB_INBOX, TAB_RULES, TAB_TEMPLATES, TAB_JOBS, TAB_ANALYSIS, TAB_AUDIT, TAB_COUNT };
 const char *tab_name(enum tab t);
+/* 1 when the tab has its pane, 0 for a "not built yet" placeholder. */
+int tab_built(enum tab t);
 /* The base pane of a tab (placeholders for panes not built yet). */
 struct pane *tab_pane_new(struct ui *ui, enum tab t);
 void bar_draw(struct ui *ui, WINDOW *w);
@@ -355,7 +381,26 @@ struct ui {
 	const char *scope;  /* "all accounts" or the account name */
 	const char *folder; /* "INBOX" */
 	size_t total, unread;
+	/* The in-process scheduler (NULL when a daemon runs the jobs), its events,
+	 * and what the status line says about jobs ("sync running", ...). */
+	struct jobs_scheduler *js;
+	struct queue *events;
+	char *jobs;
+	int follow;           /* a daemon runs the jobs: watch the database instead */
+	int64_t data_version; /* the database as last shown */
+	struct ui_job {
+		int64_t id;
+		char    kind[24];
+	} running[8];
 };
+
+/* ---- background.c: the in-process scheduler ---- */
+void ui_jobs_start(struct ui *ui);
+int  ui_jobs_fd(const struct ui *ui); /* -1: none */
+int  ui_jobs_drain(struct ui *ui);    /* UI_* flags */
+int  ui_jobs_timeout(const struct ui *ui); /* poll timeout in ms (-1: none) */
+int  ui_jobs_tick(struct ui *ui);     /* after a poll timeout; UI_* flags */
+void ui_jobs_stop(struct ui *ui);
 
 /* The pane that receives commands: the overlay, the tab's view, or its base. */
 struct pane *ui_focus(struct ui *ui);

@@ -364,6 +364,8 @@ int conf_load(struct conf *c, const char *path, int must_exist, char **cause)
 	size_t len;
 	char *text, *err = NULL;
 
+	if (file_check_private(path, cause) < 0) /* others could point va at their servers */
+		return -1;
 	text = file_read(path, &len, &err);
 	if (!text) {
 		if (!must_exist && errno == ENOENT) {

@@ -28,6 +28,10 @@ const struct conf_key conf_keys[] = {
 
 	{"scheduler", "workers", CONF_INT, NULL, "2", "worker threads for background jobs"},
 	{"scheduler", "sync_every", CONF_DURATION, NULL, "5m", "how often mail is synced"},
+	{"scheduler", "rules_every", CONF_DURATION, NULL, "15m",
+	 "how often the rules look at mail again (age triggers; new mail runs them at once)"},
+	{"scheduler", "in_process", CONF_BOOL, NULL, "on",
+	 "run jobs inside the terminal interface when no `va daemon` runs them"},
 	{"scheduler", "allow_commands", CONF_BOOL, NULL, "off",
 	 "let `command` jobs run programs you name (off: they are refused)"},
 
@@ -46,8 +50,15 @@ const struct conf_key conf_keys[] = {
 	 "the one switch for all automatic sending (off stops everything)"},
 	{"replies", "delay", CONF_DURATION, NULL, "2m", "undo window before an automatic reply leaves"},
 	{"replies", "daily_limit", CONF_INT, NULL, "20", "automatic replies per day, all templates"},
-	{"replies", "sensitive", CONF_STRING, NULL, NULL,
-	 "extra regexes (separated by |) that block automatic replies"},
+	{"replies", "per_sender_days", CONF_INT, NULL, "7",
+	 "one automatic reply per sender in this many days (a template may say otherwise)"},
+	{"replies", "sensitive", CONF_STRING, NULL,
+	 "wire transfer|money transfer|bank (account|details|transfer)|iban|routing number"
+	 "|credit card|gift card|bitcoin|password|passcode|verification code|security code"
+	 "|one-time code|lawsuit|legal (action|notice|advice)|attorney|lawyer|subpoena"
+	 "|court (order|date|case)|medical|diagnos|prescription|patient|hospital|health record",
+	 "topics that block automatic replies: one POSIX extended regex, case-insensitive,"
+	 " alternatives separated by |"},
 
 	{"analysis", "memory", CONF_SIZE, NULL, "256M", "memory budget for CSV analysis"},
 

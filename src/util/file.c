@@ -45,6 +45,24 @@ char *file_read(const char *path, size_t *len, char **cause)
 	return sb_detach(&sb);
 }
 
+int file_check_private(const char *path, char **cause)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return 0; /* the read that follows says what is wrong */
+	if (st.st_uid != geteuid() && st.st_uid != 0)
+		return set_cause(cause,
+		                 "refusing to use \"%s\": it belongs to another user (uid %ld): "
+		                 "others could change it (fix: chown %ld %s)",
+		                 path, (long)st.st_uid, (long)geteuid(), path);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return set_cause(cause,
+		                 "refusing to use \"%s\": it is writable by %s (fix: chmod go-w %s)",
+		                 path, st.st_mode & S_IWOTH ? "everyone" : "its group", path);
+	return 0;
+}
+
 static int write_all(int fd, const char *data, size_t len)
 {
 	while (len) {

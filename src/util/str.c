@@ -113,11 +113,12 @@ static int64_t parse_scaled(const char *s, const char *units, const int64_t *mul
 	if (errno || end == s || v < 0)
 		return -1;
 	if (*end == '\0')
-		return v * mult[0];
-	if (end[1] != '\0' && !(end[1] == 'B' && end[2] == '\0' && *units == 'b'))
+		u = units;
+	else if (end[1] != '\0' && !(end[1] == 'B' && end[2] == '\0' && *units == 'b'))
 		return -1;
-	u = strchr(units, tolower((unsigned char)*end));
-	if (!u || *u == '\0')
+	else if (!(u = strchr(units, tolower((unsigned char)*end))) || *u == '\0')
+		return -1;
+	if (v > INT64_MAX / mult[u - units]) /* "9999999999999999999w": unreadable, not UB */
 		return -1;
 	return v * mult[u - units];
 }

@@ -181,7 +181,7 @@ char *utf8_fit(const char *s, size_t cols, int pad)
 			break;
 		if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
 			sb_addc(&sb, ' ');
-		else if (cp == 0xFFFD && (unsigned char)*start != 0xEF)
+		else if (cp == 0xFFFD && s - start != 3) /* an invalid byte, not a real U+FFFD */
 			sb_add(&sb, "\xEF\xBF\xBD", 3);
 		else
 			sb_add(&sb, start, (size_t)(s - start));

@@ -25,4 +25,6 @@ like() { case "$2" in *"$3"*) ok "$1" ;; *) fail "$1" "got:  $2" "want to contai
 unlike() { case "$2" in *"$3"*) fail "$1" "got:  $2" "want not to contain: $3" ;; *) ok "$1" ;; esac; }
 # run CMD...: sets OUT, ERR, RC
 run() { OUT=$("$@" 2>"$T/stderr"); RC=$?; ERR=$(cat "$T/stderr"); }
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds or time runs out
+wait_for() { local i n=$(($1 * 10)); shift; for ((i = 0; i < n; i++)); do "$@" && return 0; sleep 0.1; done; return 1; }
 done_testing() { echo "1..$_n"; [ $_bad -eq 0 ]; }

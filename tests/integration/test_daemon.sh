@@ -10,7 +10,6 @@ stop_daemon() { "$VA" -q daemon stop >/dev/null 2>&1; }
 trap 'stop_daemon; rm -rf "$T"' EXIT
 holder() { "$VA" --json daemon status 2>/dev/null | jq -r .pid; }
 # wait_for SECONDS CMD...: poll until CMD succeeds
-wait_for() { local i n=$(($1 * 10)); shift; for ((i = 0; i < n; i++)); do "$@" && return 0; sleep 0.1; done; return 1; }
 q() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
 # sql_test SQL OP VALUE: compare a query's result (re-run at each wait_for poll)
 sql_test() { test "$(q "$1")" "$2" "$3"; }
@@ -26,8 +25,8 @@ run "$VA" jobs add noop --every 5x
 like "bad interval refused" "$ERR" 'cannot parse interval "5x"'
 run "$VA" jobs add noop --at "someday"
 like "bad time refused" "$ERR" 'cannot parse time "someday"'
-run "$VA" jobs add rules
-like "unbuilt kind refused" "$ERR" 'job kind "rules" is not built yet'
+run "$VA" jobs add analysis
+like "analysis without args refused" "$ERR" 'analysis: want {"path"'
 run "$VA" jobs add nosuch
 like "unknown kind refused" "$ERR" 'unknown job kind "nosuch"'
 run "$VA" jobs add noop --misfire sometimes
@@ -63,6 +62,9 @@ check "pid file written" test "$(cat "$XDG_DATA_HOME/va/daemon.pid")" = "$pid"
 "$VA" -q jobs add classify
 classified() { [ "$("$VA" --json list --category none | jq length)" -lt 30 ]; }
 check "a classify job sorts the demo mailbox in the daemon" wait_for 30 classified
+recommended() { [ "$("$VA" --json recommendations | jq length)" -gt 0 ]; }
+check "... and the default rules recommend on the new verdicts" wait_for 30 recommended
+is "the daemon schedules the periodic rules job" "$("$VA" --json jobs list | jq -r '[.[] | select(.kind == "rules")][0].schedule')" every
 kill -HUP "$pid"
 check "SIGHUP reloads" wait_for 10 grep -q "configuration reloaded" "$XDG_STATE_HOME/va/va.log"
 check "still running after SIGHUP" kill -0 "$pid"

@@ -26,6 +26,7 @@ run "$VA" followup "$alone" --after 1s
 like "follow-up added" "$OUT" "follow-up"
 "$VA" -q followup "$replied" --after 1s
 "$VA" -q snooze "$snoozed" --until +1s
+is "a snoozed message leaves the inbox for Snoozed" "$("$VA" --json show "$snoozed" | jq -r .folder)" Snoozed
 is "two followup_check jobs and one snooze_wake queued" \
 	"$(q "SELECT group_concat(kind) FROM (SELECT kind FROM jobs WHERE kind != 'sync' ORDER BY kind)")" \
 	"followup_check,followup_check,snooze_wake"
@@ -42,4 +43,5 @@ is "reply in the thread: follow-up done" "$(q "SELECT state FROM followups WHERE
 is "reply in the thread: message untouched" "$(q "SELECT flags & 5 FROM messages WHERE id = $replied")" 1
 is "snooze woken" "$(q "SELECT state FROM snoozes WHERE message_id = $snoozed")" "woken"
 is "snoozed message unread again" "$(q "SELECT flags & 1 FROM messages WHERE id = $snoozed")" 0
+is "... and back in INBOX" "$("$VA" --json show "$snoozed" | jq -r .folder)" INBOX
 done_testing

@@ -14,6 +14,11 @@ for tool in dovecot smtpd jq; do
 		exit 0
 	fi
 done
+# The machine-wide MTA lock, unless a parent (flock /tmp/va-mta.lock ...) holds it for us.
+if ! ls -l /proc/$$/fd 2>/dev/null | grep -q ' -> /tmp/va-mta.lock$'; then
+	exec 9>/tmp/va-mta.lock
+	flock 9
+fi
 MS=$("$FIX/statedir.sh" va-smtp)
 trap '"$FIX/stop.sh" "$MS"; rm -rf "$T"' EXIT
 "$FIX/start.sh" "$MS" --mta >/dev/null 2>"$T/start.err"

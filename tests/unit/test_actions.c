@@ -76,7 +76,7 @@ static void refresh(struct fx *f)
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof(*f));
-	struct app_opts o = {NULL, NULL};
+	struct app_opts o = {NULL, NULL, NULL};
 	char *conf, *p, *text, *cause = NULL;
 
 	snprintf(f->dir, sizeof f->dir, "/tmp/va-test-actions-XXXXXX");

@@ -105,7 +105,7 @@ static const struct {
 
 static int setup(void **state)
 {
-	struct app_opts o = {NULL, NULL};
+	struct app_opts o = {NULL, NULL, NULL};
 	char *conf, *cdir, *text;
 
 	(void)state;
