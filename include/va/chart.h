@@ -20,7 +20,9 @@ enum chart_kind { CHART_AUTO, CHART_HIST, CHART_TOP, CHART_SERIES, CHART_CORR };
 enum chart_term { CHART_DUMB, CHART_SVG };
 
 /* The chart of column `col` (CHART_AUTO: histogram for numbers, time series
- * for dates, top values otherwise; CHART_CORR ignores col).  Dumb output is
+ * for dates, top values otherwise; CHART_CORR ignores col).  CHART_SERIES of
+ * the time series' date column is its rows per period; of a numeric column
+ * it follows, its mean per period (stats_series).  Dumb output is
  * width x height characters with the leading form feed removed; SVG is
  * width x height pixels, without the XML prolog (ready to inline in HTML).
  * Returns the chart (caller frees) or NULL with *cause. */

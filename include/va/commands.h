@@ -27,7 +27,7 @@
 	X(PANE_NEXT, "pane-next", "switch to the next pane (Inbox, Rules, ...)")                   \
 	X(PANE_PREV, "pane-prev", "switch to the previous pane")                                   \
 	X(SEARCH, "search", "search messages (words, \"phrases\", from: subject: ...; empty: all)")  \
-	X(LIMIT, "limit", "show only: unread, flagged, CATEGORY, from:ADDR (empty: all)")          \
+	X(LIMIT, "limit", "show only: unread, flagged, owed, waiting, CATEGORY, from:ADDR")       \
 	X(PROMPT, "command", "type a command by name, with completion and history")               \
 	X(MESSAGES, "messages", "list the start-up warnings and errors")                           \
 	X(REDRAW, "redraw", "redraw the whole screen")                                             \
@@ -55,12 +55,13 @@
 	X(REJECT, "reject", "reject the pending recommendation(s) of the message or row")         \
 	X(RECOS, "recommendations", "list every pending recommendation (accept or reject each)")  \
 	X(TOGGLE_RULE, "toggle-rule", "turn the selected rule on or off (writes your copy)")       \
-	X(EDIT, "edit", "edit the selected rule's file in $EDITOR, then check it")                \
+	X(EDIT, "edit", "edit the selected rule's or template's file in $EDITOR, then check it")  \
 	X(DRY_RUN, "dry-run", "show what the selected rule would do to the last 30 days of mail") \
 	X(UNDO_RULE, "undo-rule", "undo every action of the selected rule's last run")            \
 	X(CANCEL_JOB, "cancel-job", "cancel the selected job")                                    \
 	X(RETRY_JOB, "retry-job", "run the selected dead, failed or cancelled job again")         \
-	X(REFRESH, "refresh", "read the list again (rules, jobs, recommendations)")
+	X(REFRESH, "refresh", "read the list again (rules, jobs, recommendations)")               \
+	X(APPROVE, "approve", "approve the selected template for automatic replies, or revoke it")
 
 /* clang-format off */
 enum cmd_id {

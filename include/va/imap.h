@@ -108,8 +108,9 @@ int imap_create(struct imap *im, const char *folder, char **cause);
 int imap_append(struct imap *im, const char *folder, const char *raw, size_t len, unsigned flags,
                 char **cause);
 
-/* IDLE on the selected folder until the server reports a change or
- * timeout_s passes: 1 when something changed, 0 on timeout, -1 and *cause. */
-int imap_idle_wait(struct imap *im, int timeout_s, char **cause);
+/* IDLE on the selected folder until the server reports a change, timeout_s
+ * passes or stop_fd (-1: none) becomes readable: 1 when something changed,
+ * 0 on timeout, 2 when stopped, -1 and *cause. */
+int imap_idle_wait(struct imap *im, int timeout_s, int stop_fd, char **cause);
 
 #endif

@@ -64,6 +64,13 @@ int jobs_ensure_sync(struct app *app, char **cause);
 /* Set TZ from [general] timezone (before any thread starts). */
 void jobs_apply_timezone(struct app *app);
 
+/* idle.c: one IMAP IDLE watcher thread per IMAP account ([scheduler] idle),
+ * queueing a sync when new mail arrives (NULL: none to watch or off). */
+struct idle_watch;
+struct app_opts;
+struct idle_watch *idle_start(struct app *app, const struct app_opts *opts, struct sched *s);
+void               idle_stop(struct idle_watch *w);
+
 struct jobs_scheduler;
 /* Take the database's scheduler lock and start the scheduler with the kind
  * table and one app per worker (opened like `app`).  NULL with *cause, e.g.

@@ -92,7 +92,9 @@ int replies_prepare(struct app *app, int64_t msg_id, const char *tmpl, struct re
  * is "CODE: sentence" (CODE from reply_gate.h).  A message already answered
  * automatically gives 0 and the existing row.  A queued reply gets a
  * send_reply job at send_after.  automatic=0 keeps a draft (IMAP Drafts)
- * of the rendered template, like replies_manual without send. */
+ * of the rendered template, like replies_manual without send.  Call it
+ * outside a store transaction: the limits take their own BEGIN IMMEDIATE,
+ * and the audit log its own transaction. */
 int reply_with_template(struct app *app, int64_t msg_id, const char *tmpl, int automatic,
                         int64_t *outbox, char **cause);
 

@@ -63,6 +63,10 @@ struct store_query {
 	const char *from;      /* substring of sender name/address, or NULL */
 	int         unread;    /* 1: only unread */
 	int         flagged;   /* 1: only flagged */
+	int         owed;      /* 1: only mail I owe a reply: from a person (not a list, bulk,
+	                          auto-submitted or no-reply sender, not promotional or spam), not
+	                          from me, not answered, nothing from me later in its thread */
+	int         waiting;   /* 1: only messages with a follow-up waiting for a reply */
 	int64_t     thread_id; /* 0: any */
 	int         limit;     /* 0: no limit */
 	int         offset;

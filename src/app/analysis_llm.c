@@ -24,10 +24,10 @@
 #include "va/secret.h"
 #include "va/util.h"
 
-#define SUMMARY_COLS  1200 /* longest summary kept, in columns */
-#define FACT_TOP      5
-#define FACT_PERIODS  60
-#define MAX_TOKENS    400
+#define SUMMARY_COLS 1200 /* longest summary kept, in columns */
+#define FACT_TOP     5
+#define FACT_PERIODS 60
+#define MAX_TOKENS   400
 
 struct analysis_llm {
 	char *url, *model, *key, *by;
@@ -142,7 +142,8 @@ char *analysis_llm_facts(const char *report_json)
 	rows = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(root, "rows"));
 	cols = cJSON_GetObjectItemCaseSensitive(root, "columns");
 	cJSON_AddNumberToObject(root, "column_count", cJSON_GetArraySize(cols));
-	cJSON_ArrayForEach(c, cols) compact_column(c, rows);
+	for (c = cols ? cols->child : NULL; c; c = c->next)
+		compact_column(c, rows);
 	w = cJSON_GetObjectItemCaseSensitive(root, "warnings");
 	cJSON_DeleteItemFromObjectCaseSensitive(w, "first");
 	cJSON_DeleteItemFromObjectCaseSensitive(root, "seconds");
@@ -223,9 +224,8 @@ static double suffix(const char *s, size_t *len)
 	static const struct {
 		const char *word;
 		double mult;
-	} words[] = {{" thousand", 1e3}, {" million", 1e6}, {" billion", 1e9},
-	             {"k", 1e3},         {"K", 1e3},        {"M", 1e6},
-	             {"bn", 1e9},        {"B", 1e9}};
+	} words[] = {{" thousand", 1e3}, {" million", 1e6}, {" billion", 1e9}, {"k", 1e3},
+	             {"K", 1e3},         {"M", 1e6},        {"bn", 1e9},       {"B", 1e9}};
 	size_t i, n;
 
 	for (i = 0; i < VA_ARRAY_LEN(words); i++) {
@@ -308,7 +308,8 @@ int analysis_llm_check(const char *text, const char *facts_json, char **cause)
 
 	collect(&ns, facts_json);
 	for (s = text; *s && rc == 0;) {
-		if (!isdigit((unsigned char)*s) || (s > text && (word_char(s[-1]) || isdigit((unsigned char)s[-1])))) {
+		if (!isdigit((unsigned char)*s) ||
+		    (s > text && (word_char(s[-1]) || isdigit((unsigned char)s[-1])))) {
 			s++;
 			continue;
 		}
@@ -318,7 +319,8 @@ int analysis_llm_check(const char *text, const char *facts_json, char **cause)
 		}
 		cite(s, &c);
 		if (!ordinal(s + c.len) && !matches(&ns, &c))
-			rc = set_cause(cause, "the summary cites %.*s, which is not a computed statistic",
+			rc = set_cause(cause,
+			               "the summary cites %.*s, which is not a computed statistic",
 			               (int)(c.len < 40 ? c.len : 40), s);
 		s += c.len ? c.len : 1;
 	}

@@ -34,8 +34,9 @@ static int parse_args(const char *args, struct job_args *a, char **cause)
 
 	memset(a, 0, sizeof *a);
 	if (!args || !(a->root = cJSON_Parse(args)) || !cJSON_IsObject(a->root))
-		return set_cause(cause, "analysis: want {\"path\": FILE, \"report\": OUT, "
-		                        "\"group_by\": COL}, got \"%s\"",
+		return set_cause(cause,
+		                 "analysis: want {\"path\": FILE, \"report\": OUT, "
+		                 "\"group_by\": COL}, got \"%s\"",
 		                 args ? args : "");
 	a->path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a->root, "path"));
 	a->report = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a->root, "report"));
@@ -131,6 +132,10 @@ static enum job_status analysis_job_run(struct job_run *r, char **error)
 const struct job_kind job_analysis = {
     .name = "analysis",
     .summary = "analyse a CSV file or URL: {\"path\": F, \"report\": OUT, \"group_by\": COL}",
-    .max_attempts = 3, .backoff_base = 30, .backoff_cap = 600, .lease = 120,
-    .check = analysis_check, .run = analysis_job_run,
+    .max_attempts = 3,
+    .backoff_base = 30,
+    .backoff_cap = 600,
+    .lease = 120,
+    .check = analysis_check,
+    .run = analysis_job_run,
 };

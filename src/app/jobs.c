@@ -254,6 +254,7 @@ int64_t jobs_snooze(struct app *app, int64_t id, int64_t until, char **cause)
 
 struct jobs_scheduler {
 	struct sched  *sched;
+	struct idle_watch *idle; /* idle.c: IMAP IDLE watchers queueing syncs */
 	int            lock_fd;
 	char          *config_path, *data_dir, *db_path;
 	struct app_opts opts;
@@ -302,6 +303,7 @@ struct jobs_scheduler *jobs_scheduler_start(struct app *app, struct queue *event
 		jobs_scheduler_stop(js);
 		return NULL;
 	}
+	js->idle = idle_start(app, &js->opts, js->sched);
 	return js;
 }
 
@@ -314,6 +316,7 @@ void jobs_scheduler_stop(struct jobs_scheduler *js)
 {
 	if (!js)
 		return;
+	idle_stop(js->idle); /* first: they queue work for the scheduler */
 	sched_stop(js->sched);
 	if (js->lock_fd >= 0)
 		close(js->lock_fd);

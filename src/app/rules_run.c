@@ -206,6 +206,7 @@ struct run {
 	struct rules_report   *r;
 	struct known           known;
 	int64_t               *batch; /* per rule: this run's actions batch (0: none yet) */
+	struct rule_msg       *rm;    /* the message being evaluated, folded once */
 };
 
 static void step(struct run *x, const struct message *m, const struct rule_hit *h,
@@ -329,18 +330,19 @@ static int one_message(struct run *x, int64_t id, enum rule_trigger t, const cha
 	env.replied = -1;
 	env.known_sender = m.from_addr && x->known.n &&
 	                   bsearch(&m.from_addr, x->known.addr, x->known.n, sizeof(char *), cmp_str);
+	rule_msg_set(x->rm, &m);
 	for (trig = 0; trig < RT_COUNT; trig++) {
 		if (!(x->flags & RULES_ALL_TRIG) && trig != (int)t)
 			continue;
 		if (!name) {
-			rules_eval_all(x->rs, (enum rule_trigger)trig, &m, &env, &plan);
+			rules_eval_all_msg(x->rs, (enum rule_trigger)trig, x->rm, &env, &plan);
 			continue;
 		}
 		for (i = 0; i < x->rs->n; i++) {
 			const struct rule *r = &x->rs->rules[i];
 			char *why = NULL;
 			if (r->trigger == (enum rule_trigger)trig && !strcmp(r->name, name) &&
-			    rule_eval(r, &m, &env, &why) == 1) {
+			    rule_eval_msg(r, x->rm, &env, &why) == 1) {
 				xgrow((void **)&plan.hits, &plan.cap, plan.n + 1, sizeof(*plan.hits));
 				plan.hits[plan.n].rule = r;
 				plan.hits[plan.n++].why = why;
@@ -405,6 +407,7 @@ int rules_run(struct app *app, const struct ruleset *rs, enum rule_trigger t, co
 	x.arg = arg;
 	x.r = r;
 	x.batch = xcalloc(rs->n + 1, sizeof(*x.batch));
+	x.rm = rule_msg_new();
 	store_known_senders(app->store, known_add, &x.known, NULL);
 	if (x.known.n)
 		qsort(x.known.addr, x.known.n, sizeof(char *), cmp_str);
@@ -414,6 +417,7 @@ int rules_run(struct app *app, const struct ruleset *rs, enum rule_trigger t, co
 		free(x.known.addr[i]);
 	free(x.known.addr);
 	free(x.batch);
+	rule_msg_free(x.rm);
 	return rc;
 }
 

@@ -5,9 +5,13 @@
  * messages.  Storing happens in transactions of BATCH messages so that a
  * dropped connection loses at most the batch in flight.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <stdio.h>
+static double tms(void){struct timespec t; clock_gettime(CLOCK_THREAD_CPUTIME_ID,&t); return t.tv_sec*1e3+t.tv_nsec/1e6;}
+static double T_add, T_put, T_commit;
 
 #include "va/accounts.h"
 #include "va/conf.h"
@@ -137,13 +141,156 @@ struct imap *sync_connect(struct app *app, const char *name, const struct accoun
 	return im;
 }
 
-/* ---- new messages ---- */
+/* ---- new messages ----
+ *
+ * Two threads per folder: a fetcher owns the connection while it runs
+ * imap_fetch_bodies, parses each message (mime_parse) and hands it over as
+ * an owned struct fetched through a bounded queue; the calling thread stores
+ * them (the only one touching the store) and commits every BATCH.  So the
+ * network and the parsing of the next messages overlap with SQLite's work on
+ * the previous ones.  When storing fails the fetcher is told to stop; when
+ * fetching fails what was stored is committed and the error returned. */
+
+/* One message fetched and parsed on the fetcher thread, owned by the queue. */
+struct fetched {
+	struct message m;
+	char *why; /* mime_parse failed: why (m unused) */
+	int parsed;
+	uint32_t uid;
+	unsigned flags;
+	char *keywords;
+	uint64_t modseq;
+	char *raw;
+	size_t len;
+};
+
+#define QUEUE_CAP 512 /* messages parsed ahead of the store */
+
+struct fetch_queue {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct fetched *q[QUEUE_CAP];
+	size_t head, n;
+	int done, stop, rc; /* done: the fetcher has ended, with rc and cause */
+	char *cause;
+	/* the fetcher's inputs */
+	struct imap *im;
+	const uint32_t *uids;
+	size_t nuids;
+};
+
+static void fetched_free(struct fetched *f)
+{
+	if (!f)
+		return;
+	if (f->parsed)
+		message_release(&f->m);
+	free(f->why);
+	free(f->keywords);
+	free(f->raw);
+	free(f);
+}
+
+static struct fetched *fetched_of(const struct imap_msg *im)
+{
+	struct fetched *f = xcalloc(1, sizeof *f);
+
+	f->uid = im->uid;
+	f->flags = im->flags;
+	f->keywords = im->keywords ? xstrdup(im->keywords) : NULL;
+	f->modseq = im->modseq;
+	f->len = im->len;
+	f->raw = xmalloc(im->len + 1);
+	memcpy(f->raw, im->raw, im->len);
+	f->raw[im->len] = '\0';
+	message_init(&f->m);
+	if (mime_parse(f->raw, f->len, &f->m, &f->why) < 0) {
+		message_release(&f->m);
+		if (!f->why)
+			f->why = xstrdup("?");
+	} else
+		f->parsed = 1;
+	return f;
+}
+
+/* Fetcher thread: queue one message, waiting while the queue is full. */
+static int on_fetched(void *arg, const struct imap_msg *im, char **cause)
+{
+	struct fetch_queue *fq = arg;
+	struct fetched *f;
+	int stop;
+
+	if (!im->raw)
+		return 0;
+	f = fetched_of(im);
+	pthread_mutex_lock(&fq->mu);
+	while (fq->n == QUEUE_CAP && !fq->stop)
+		pthread_cond_wait(&fq->cv, &fq->mu);
+	if (!(stop = fq->stop)) {
+		fq->q[(fq->head + fq->n++) % QUEUE_CAP] = f;
+		pthread_cond_broadcast(&fq->cv);
+	}
+	pthread_mutex_unlock(&fq->mu);
+	if (!stop)
+		return 0;
+	fetched_free(f);
+	set_cause(cause, "stopped");
+	return 1;
+}
+
+static void *fetcher(void *arg)
+{
+	struct fetch_queue *fq = arg;
+	char *why = NULL;
+	int rc = imap_fetch_bodies(fq->im, fq->uids, fq->nuids, BATCH, on_fetched, fq, &why);
+
+	pthread_mutex_lock(&fq->mu);
+	fq->done = 1;
+	fq->rc = rc;
+	fq->cause = why;
+	pthread_cond_broadcast(&fq->cv);
+	pthread_mutex_unlock(&fq->mu);
+	return NULL;
+}
+
+/* The next message, or NULL once the fetcher has ended and the queue is empty. */
+static struct fetched *queue_pop(struct fetch_queue *fq)
+{
+	struct fetched *f = NULL;
+
+	pthread_mutex_lock(&fq->mu);
+	while (fq->n == 0 && !fq->done)
+		pthread_cond_wait(&fq->cv, &fq->mu);
+	if (fq->n > 0) {
+		f = fq->q[fq->head];
+		fq->head = (fq->head + 1) % QUEUE_CAP;
+		fq->n--;
+		pthread_cond_broadcast(&fq->cv);
+	}
+	pthread_mutex_unlock(&fq->mu);
+	return f;
+}
+
+/* Tell the fetcher to stop and drop what it queued. */
+static void queue_stop(struct fetch_queue *fq)
+{
+	struct fetched *f;
+
+	pthread_mutex_lock(&fq->mu);
+	fq->stop = 1;
+	pthread_cond_broadcast(&fq->cv);
+	pthread_mutex_unlock(&fq->mu);
+	while ((f = queue_pop(fq)) != NULL)
+		fetched_free(f);
+}
 
 /* Save the uids of the messages stored since the last flush and commit. */
 static int flush(struct sync_ctx *c, char **cause)
 {
+	double t0 = tms();
 	int rc = store_sync_put(c->st, c->uidvalidity, c->put, c->nput, cause);
 	size_t i;
+	T_put += tms() - t0;
 
 	for (i = 0; i < c->nput; i++)
 		free(c->put[i].keywords);
@@ -152,83 +299,109 @@ static int flush(struct sync_ctx *c, char **cause)
 		store_rollback(c->st);
 		return -1;
 	}
-	return store_commit(c->st, cause);
+	t0 = tms();
+	rc = store_commit(c->st, cause);
+	T_commit += tms() - t0;
+	return rc;
 }
 
-/* Parse and store one message; its uid goes to c->put. */
-static int store_new(struct sync_ctx *c, const struct imap_msg *im, char **cause)
+/* Store one parsed message (its strings move into the store's row); its
+ * uid goes to c->put. */
+static int store_new(struct sync_ctx *c, struct fetched *f, char **cause)
 {
-	struct message m;
-	char *why = NULL;
+	struct message *m = &f->m;
 	int existed = 0;
 
-	message_init(&m);
-	if (mime_parse(im->raw, im->len, &m, &why) < 0) {
-		log_warn("sync: %s uid %u: cannot parse: %s", c->folder, im->uid, why ? why : "?");
+	if (!f->parsed) {
+		log_warn("sync: %s uid %u: cannot parse: %s", c->folder, f->uid, f->why);
 		c->r->failed++;
-		free(why);
-		message_release(&m);
 		return 0;
 	}
-	m.account_id = c->account_id;
-	m.folder_id = c->folder_id;
-	m.source = xasprintf("imap:%u:%u", c->uidvalidity, im->uid);
-	m.flags = im->flags;
-	m.keywords = im->keywords ? xstrdup(im->keywords) : NULL;
-	if (store_message_add(c->st, &m, NULL, im->raw, im->len, &existed, cause) < 0) {
-		message_release(&m);
+	m->account_id = c->account_id;
+	m->folder_id = c->folder_id;
+	m->source = xasprintf("imap:%u:%u", c->uidvalidity, f->uid);
+	m->flags = f->flags;
+	m->keywords = f->keywords ? xstrdup(f->keywords) : NULL;
+	double t0 = tms();
+	if (store_message_add(c->st, m, NULL, f->raw, f->len, &existed, cause) < 0)
 		return -1;
-	}
-	c->put[c->nput++] = (struct store_sync_msg){
-	    m.id, im->uid, im->flags, im->keywords ? xstrdup(im->keywords) : NULL, im->modseq};
+	T_add += tms() - t0;
+	c->put[c->nput++] = (struct store_sync_msg){m->id, f->uid, f->flags, f->keywords, f->modseq};
+	f->keywords = NULL; /* now c->put's */
 	if (!existed)
 		c->r->fetched++;
-	message_release(&m);
 	return 0;
 }
 
-static int on_body(void *arg, const struct imap_msg *im, char **cause)
+/* Store what the fetcher queues, committing every BATCH. */
+static int store_queued(struct sync_ctx *c, struct fetch_queue *fq, char **cause)
 {
-	struct sync_ctx *c = arg;
+	struct fetched *f;
+	int rc = 0;
 
-	if (!im->raw)
-		return 0;
-	if (store_new(c, im, cause) < 0)
-		return 1;
-	c->done++;
-	if (c->nput == BATCH) {
-		if (flush(c, cause) < 0 || store_begin(c->st, cause) < 0)
-			return 1;
-		if (c->progress)
-			c->progress(c->arg, c->done, c->total);
+	while (rc == 0 && (f = queue_pop(fq)) != NULL) {
+		rc = store_new(c, f, cause);
+		fetched_free(f);
+		if (rc < 0)
+			break;
+		c->done++;
+		if (c->nput == BATCH) {
+			rc = flush(c, cause) < 0 || store_begin(c->st, cause) < 0 ? -1 : 0;
+			if (rc == 0 && c->progress)
+				c->progress(c->arg, c->done, c->total);
+		}
 	}
-	return 0;
+	return rc;
 }
 
 /* Fetch and store the uids; what was committed stays when this fails. */
 static int fetch_new(struct sync_ctx *c, const uint32_t *uids, size_t n, char **cause)
 {
+	struct fetch_queue fq;
+	pthread_t th;
 	char *why = NULL;
 	int rc;
 
 	if (n == 0)
 		return 0;
+	if (store_begin(c->st, cause) < 0)
+		return -1;
 	c->put = xcalloc(BATCH, sizeof *c->put);
 	c->nput = c->done = 0;
 	c->total = n;
-	if (store_begin(c->st, cause) < 0) {
-		free(c->put);
-		return -1;
+	memset(&fq, 0, sizeof fq);
+	pthread_mutex_init(&fq.mu, NULL);
+	pthread_cond_init(&fq.cv, NULL);
+	fq.im = c->im;
+	fq.uids = uids;
+	fq.nuids = n;
+	if (pthread_create(&th, NULL, fetcher, &fq) != 0) {
+		store_rollback(c->st);
+		rc = set_cause(cause, "cannot start the fetching thread");
+		goto out;
 	}
-	rc = imap_fetch_bodies(c->im, uids, n, BATCH, on_body, c, cause);
+	rc = store_queued(c, &fq, cause);
+	if (rc < 0)
+		queue_stop(&fq);
+	pthread_join(th, NULL);
+	fprintf(stderr, "add %.0f put %.0f commit %.0f total-thread %.0f\n", T_add, T_put, T_commit, tms());
+	if (rc == 0 && fq.rc < 0) {
+		rc = -1;
+		*cause = fq.cause;
+		fq.cause = NULL;
+	}
 	/* keep the part of the batch already stored, even when the fetch failed */
 	if (flush(c, rc < 0 ? &why : cause) < 0 && rc == 0)
 		rc = -1;
 	free(why);
-	free(c->put);
-	c->put = NULL;
 	if (rc == 0 && c->progress)
 		c->progress(c->arg, c->done, c->total);
+out:
+	free(fq.cause);
+	pthread_cond_destroy(&fq.cv);
+	pthread_mutex_destroy(&fq.mu);
+	free(c->put);
+	c->put = NULL;
 	return rc;
 }
 

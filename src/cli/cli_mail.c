@@ -118,7 +118,7 @@ static int run_query(struct cli_globals *g, const struct store_query *q)
 }
 
 enum { OPT_ACCOUNT = 256, OPT_FOLDER, OPT_CATEGORY, OPT_UNREAD, OPT_FLAGGED, OPT_FROM,
-       OPT_THREAD, OPT_LIMIT, OPT_OFFSET, OPT_HEADERS, OPT_RAW };
+       OPT_THREAD, OPT_LIMIT, OPT_OFFSET, OPT_HEADERS, OPT_RAW, OPT_OWED, OPT_WAITING };
 
 static const struct option list_opts[] = {
 	{"account", required_argument, NULL, OPT_ACCOUNT},
@@ -126,6 +126,8 @@ static const struct option list_opts[] = {
 	{"category", required_argument, NULL, OPT_CATEGORY},
 	{"unread", no_argument, NULL, OPT_UNREAD},
 	{"flagged", no_argument, NULL, OPT_FLAGGED},
+	{"owed", no_argument, NULL, OPT_OWED},
+	{"waiting", no_argument, NULL, OPT_WAITING},
 	{"from", required_argument, NULL, OPT_FROM},
 	{"thread", required_argument, NULL, OPT_THREAD},
 	{"limit", required_argument, NULL, OPT_LIMIT},
@@ -166,6 +168,8 @@ static int parse_query(const char *cmd, int argc, char **argv, struct store_quer
 			break;
 		case OPT_UNREAD: q->unread = 1; break;
 		case OPT_FLAGGED: q->flagged = 1; break;
+		case OPT_OWED: q->owed = 1; break;
+		case OPT_WAITING: q->waiting = 1; break;
 		case OPT_FROM: q->from = optarg; break;
 		case OPT_THREAD:
 			if (parse_int(optarg, "thread id", cmd, &thread) < 0)

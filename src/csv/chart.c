@@ -72,7 +72,7 @@ static void script_top(struct strbuf *sb, const struct col_stats *c)
 	sb_adds(sb, "e\n");
 }
 
-static void script_series(struct strbuf *sb, const struct col_stats *c)
+static void script_months(struct strbuf *sb, const struct col_stats *c)
 {
 	int k, m;
 
@@ -85,6 +85,47 @@ static void script_series(struct strbuf *sb, const struct col_stats *c)
 		m = c->month0 + k;
 		sb_addf(sb, "%04d-%02d %llu\n", m / 12, m % 12 + 1,
 		        (unsigned long long)c->months[k]);
+	}
+	sb_adds(sb, "e\n");
+}
+
+/* Which series of ts column `col` is: -1 for the date column itself (rows
+ * per period), k for the k-th followed numeric column, -2 for neither. */
+static int series_of(const struct time_series *ts, size_t col)
+{
+	size_t k;
+
+	if (!ts)
+		return -2;
+	if (col == ts->col)
+		return -1;
+	for (k = 0; k < ts->nseries; k++)
+		if (ts->series_col[k] == col)
+			return (int)k;
+	return -2;
+}
+
+/* Rows per period (the date column) or the mean per period (a number). */
+static void script_series(struct strbuf *sb, const struct stats *s, const struct time_series *ts,
+                          int k)
+{
+	static const char *const fmt[] = {"%m-%d", "%Y-%m-%d", "%Y-%m"};
+	double v;
+	size_t i;
+
+	sb_adds(sb, "set title \"");
+	add_label(sb, stats_col(s, k < 0 ? ts->col : ts->series_col[k])->name, 60);
+	sb_addf(sb,
+	        " (%s per %s)\"\nset xdata time\nset timefmt '%%s'\nset format x '%s'\n"
+	        "%splot '-' using 1:2 with lines lc rgb '#4a7ab5'\n",
+	        k < 0 ? "rows" : "mean", ts_unit_name(ts->unit), fmt[ts->unit],
+	        k < 0 ? "set yrange [0:*]\n" : "");
+	for (i = 0; i < ts->n; i++) {
+		v = k < 0 ? (double)ts->rows[i] : ts->mean[i * ts->nseries + (size_t)k];
+		if (isnan(v))
+			sb_adds(sb, "\n"); /* a gap in the line */
+		else
+			sb_addf(sb, "%lld %.17g\n", (long long)ts->start[i], v);
 	}
 	sb_adds(sb, "e\n");
 }
@@ -139,7 +180,7 @@ static enum chart_kind auto_kind(const struct col_stats *c)
 {
 	if ((c->type == COL_INT || c->type == COL_FLOAT) && c->nnum)
 		return CHART_HIST;
-	if ((c->type == COL_DATE || c->type == COL_DATETIME) && c->nmonths > 1)
+	if (c->type == COL_DATE || c->type == COL_DATETIME)
 		return CHART_SERIES;
 	return CHART_TOP;
 }
@@ -154,12 +195,17 @@ static int build_script(struct strbuf *sb, const struct stats *s, size_t col, en
 		                              : 0;
 	if (!c)
 		return set_cause(cause, "no column %zu", col + 1);
-	if (kind == CHART_AUTO)
+	if (kind == CHART_AUTO) {
 		kind = auto_kind(c);
+		if (kind == CHART_SERIES && series_of(stats_series(s), col) == -2 && c->nmonths < 2)
+			kind = CHART_TOP;
+	}
 	if (kind == CHART_HIST && c->nnum && c->nbins)
 		script_hist(sb, c);
-	else if (kind == CHART_SERIES && c->nmonths)
-		script_series(sb, c);
+	else if (kind == CHART_SERIES && series_of(stats_series(s), col) > -2)
+		script_series(sb, s, stats_series(s), series_of(stats_series(s), col));
+	else if (kind == CHART_SERIES && c->nmonths > 1)
+		script_months(sb, c);
 	else if (kind == CHART_TOP && c->ntop)
 		script_top(sb, c);
 	else

@@ -287,7 +287,7 @@ static void text_series(struct strbuf *sb, const struct stats *s)
 			top = i;
 	day_string(ts->start[0], a, sizeof a);
 	day_string(ts->start[top], b, sizeof b);
-	sb_addf(sb, "time series: \"%s\" by %s, %zu periods from %s; most rows (%llu) in the %s of %s\n",
+	sb_addf(sb, "time series: \"%s\" by %s, %zu periods from %s; most rows: %llu (the %s of %s)\n",
 	        stats_col(s, ts->col)->name, ts_unit_name(ts->unit), ts->n, a,
 	        (unsigned long long)ts->rows[top], ts_unit_name(ts->unit), b);
 }

@@ -5,7 +5,9 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "va/chart.h"
 #include "va/util.h"
@@ -276,6 +278,71 @@ static void groups(struct strbuf *sb, enum doc d, const struct report_input *in)
 	sb_adds(sb, d == DOC_HTML ? "</table>\n" : "\n");
 }
 
+/* 1 when the time series follows numeric column i (it has a mean chart). */
+static int in_series(const struct stats *s, size_t i)
+{
+	const struct time_series *ts = stats_series(s);
+	size_t k;
+
+	for (k = 0; ts && k < ts->nseries; k++)
+		if (ts->series_col[k] == i)
+			return 1;
+	return 0;
+}
+
+#define SERIES_ROWS 120 /* periods listed in the table */
+
+static void series_row(struct strbuf *sb, enum doc d, const struct time_series *ts, size_t i)
+{
+	char day[16];
+	time_t t = (time_t)ts->start[i];
+	struct tm tm;
+	double v;
+	size_t k;
+
+	if (!gmtime_r(&t, &tm))
+		memset(&tm, 0, sizeof tm);
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	sb_addf(sb, d == DOC_HTML ? "<tr><td>%s</td><td>%llu</td>" : "| %s | %llu |", day,
+	        U(ts->rows[i]));
+	for (k = 0; k < ts->nseries; k++) {
+		v = ts->mean[i * ts->nseries + k];
+		sb_adds(sb, d == DOC_HTML ? "<td>" : " ");
+		if (!isnan(v))
+			sb_addf(sb, "%.6g", v);
+		sb_adds(sb, d == DOC_HTML ? "</td>" : " |");
+	}
+	sb_adds(sb, d == DOC_HTML ? "</tr>\n" : "\n");
+}
+
+/* The time series: a table of the periods (the charts are with the columns). */
+static void series(struct strbuf *sb, enum doc d, const struct stats *s)
+{
+	const struct time_series *ts = stats_series(s);
+	char title[160];
+	size_t i, k, from;
+
+	snprintf(title, sizeof title, "Time series: \"%s\" by %s", stats_col(s, ts->col)->name,
+	         ts_unit_name(ts->unit));
+	heading(sb, d, title);
+	from = ts->n > SERIES_ROWS ? ts->n - SERIES_ROWS : 0;
+	if (from)
+		para(sb, d, "The last periods (the JSON output lists every one):");
+	sb_adds(sb, d == DOC_HTML ? "<table>\n<tr><th>period</th><th>rows</th>" : "| period | rows |");
+	for (k = 0; k < ts->nseries; k++) {
+		sb_adds(sb, d == DOC_HTML ? "<th>mean " : " mean ");
+		esc(sb, d, stats_col(s, ts->series_col[k])->name);
+		sb_adds(sb, d == DOC_HTML ? "</th>" : " |");
+	}
+	sb_adds(sb, d == DOC_HTML ? "</tr>\n" : "\n|---|---|");
+	for (k = 0; d == DOC_MD && k < ts->nseries; k++)
+		sb_adds(sb, "---|");
+	sb_adds(sb, d == DOC_MD ? "\n" : "");
+	for (i = from; i < ts->n; i++)
+		series_row(sb, d, ts, i);
+	sb_adds(sb, d == DOC_HTML ? "</table>\n" : "\n");
+}
+
 static char *document(const struct report_input *in, enum doc d)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -295,7 +362,11 @@ static char *document(const struct report_input *in, enum doc d)
 		top_values(&sb, d, c);
 		if (c->type != COL_EMPTY)
 			chart(&sb, d, in->stats, i, CHART_AUTO);
+		if (in_series(in->stats, i))
+			chart(&sb, d, in->stats, i, CHART_SERIES);
 	}
+	if (stats_series(in->stats))
+		series(&sb, d, in->stats);
 	if (in->group_col >= 0)
 		groups(&sb, d, in);
 	heading(&sb, d, "Correlations");

@@ -15,8 +15,8 @@
 #include "csv_internal.h"
 #include "va/util.h"
 
-#define DAY_MAX   92   /* longest span shown by day */
-#define DAY_SPAN  1096 /* longest span held by day (and shown by week) */
+#define DAY_MAX   92       /* longest span shown by day */
+#define DAY_SPAN  1096     /* longest span held by day (and shown by week) */
 #define DAY_FIRST (-25567) /* 1900-01-01 */
 #define DAY_LAST  47481    /* 2100-12-31 */
 #define MON_FIRST (1900 * 12)
@@ -30,8 +30,8 @@ struct ts_bucket {
 
 struct ts_acc {
 	int by_month;
-	int64_t lo;  /* day (or month index) of b[0] */
-	size_t len;  /* buckets in use from lo */
+	int64_t lo;         /* day (or month index) of b[0] */
+	size_t len;         /* buckets in use from lo */
 	int64_t dmin, dmax; /* days seen */
 	struct ts_bucket *b;
 };
@@ -99,8 +99,8 @@ static void fold_months(struct ts_acc *t)
 static struct ts_bucket *day_bucket(struct ts_acc *t, int64_t day)
 {
 	int64_t lo = t->len ? (day < t->lo ? day : t->lo) : day;
-	int64_t hi = t->len ? (day >= t->lo + (int64_t)t->len ? day : t->lo + (int64_t)t->len - 1)
-	                    : day;
+	int64_t hi =
+	    t->len ? (day >= t->lo + (int64_t)t->len ? day : t->lo + (int64_t)t->len - 1) : day;
 	struct ts_bucket *nb;
 
 	if (hi - lo + 1 > DAY_SPAN) {
@@ -166,7 +166,7 @@ static size_t periods(const struct ts_acc *t, enum ts_unit unit, struct ts_bucke
 		if (!t->b[i].rows)
 			continue;
 		d = t->lo + (int64_t)i; /* a day, or a month index when by_month */
-		p = unit == TS_MONTH ? (t->by_month ? d : month_of_day(d)) - p0
+		p = unit == TS_MONTH  ? (t->by_month ? d : month_of_day(d)) - p0
 		    : unit == TS_WEEK ? (week_start(d) - p0) / 7
 		                      : d - p0;
 		merge(&o[p], &t->b[i]);
@@ -193,8 +193,7 @@ static int64_t period_start(enum ts_unit unit, int64_t p0, size_t i)
 	return (int64_t)timegm(&tm);
 }
 
-int ts_acc_finish(const struct ts_acc *t, const size_t *keep, size_t nkeep,
-                  struct time_series *out)
+int ts_acc_finish(const struct ts_acc *t, const size_t *keep, size_t nkeep, struct time_series *out)
 {
 	struct ts_bucket *o;
 	int64_t span, p0;

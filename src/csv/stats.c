@@ -26,6 +26,7 @@
 #define MONTH_FIRST (1900 * 12)
 #define NMONTHS     (201 * 12) /* 1900-01 .. 2100-12 */
 #define NRANKS      6
+#define BLK         64 /* values (rows for correlations) merged at a time */
 
 struct pair {
 	uint64_t n;
@@ -56,6 +57,13 @@ struct acc {
 	int nranks;
 	int approx;
 	int from_distinct; /* quantiles from the distinct table (pass 2 skips the column) */
+	int hll_started;   /* the sketch has every value (from when the set filled up) */
+	/* moments: values wait in blk and join mean/m2 (over wn values) a block
+	 * at a time (Chan et al.'s merge: no division per value) */
+	double blk[BLK];
+	int nblk;
+	uint64_t wn;
+	int materialized;  /* values are held (from when the set filled up) */
 	int corr;          /* index among correlation columns, or -1 */
 	struct col_stats out;
 };
@@ -71,6 +79,9 @@ struct stats {
 	size_t ncorr;
 	size_t corr_col[MAX_CORR];
 	struct pair pairs[MAX_CORR][MAX_CORR];
+	double cblk[BLK][MAX_CORR]; /* rows waiting to join the pairs */
+	unsigned char cbok[BLK][MAX_CORR];
+	int ncblk;
 	/* group-by */
 	int gcol;
 	struct group_stats *groups;
@@ -213,7 +224,47 @@ static void go_two_pass(struct stats *s)
 	s->held = 0;
 }
 
-static void hold(struct stats *s, struct acc *a, double x)
+static void hold_value(struct stats *s, struct acc *a, double x);
+
+/* The distinct set just filled up: the numbers it counted become held
+ * values (or bucket counts), as if they had been held all along. */
+static void materialize(struct stats *s, struct acc *a)
+{
+	const struct dentry *e;
+	struct value v;
+	uint64_t c;
+	size_t k;
+
+	a->materialized = 1;
+	for (k = 0; k < a->d.cap; k++) {
+		e = &a->d.slot[k];
+		if (!e->count)
+			continue;
+		value_parse(a->d.keys + e->off, e->len, &v);
+		if (v.kind != VAL_INT && v.kind != VAL_FLOAT)
+			continue;
+		if (s->two_pass) {
+			if (!a->bucket)
+				a->bucket = xcalloc(NBUCKET, sizeof *a->bucket);
+			a->bucket[bucket_of(v.num)] += e->count;
+		} else
+			for (c = 0; c < e->count; c++)
+				hold_value(s, a, v.num);
+	}
+}
+
+/* Values are held only once the distinct set is full: until then it counts
+ * every number (exact quantiles and bins come from it). */
+static void hold(struct stats *s, struct acc *a, double x, size_t len)
+{
+	if (!a->materialized && !distinct_full(&a->d) && len <= DISTINCT_KEEP)
+		return;
+	if (!a->materialized)
+		materialize(s, a);
+	hold_value(s, a, x);
+}
+
+static void hold_value(struct stats *s, struct acc *a, double x)
 {
 	size_t oldcap = a->capvals, grow = oldcap ? oldcap : 64;
 
@@ -226,7 +277,7 @@ static void hold(struct stats *s, struct acc *a, double x)
 	if (a->nvals == a->capvals) {
 		if (s->held + grow * sizeof(double) > s->memory / 2) {
 			go_two_pass(s);
-			hold(s, a, x);
+			hold_value(s, a, x);
 			return;
 		}
 		xgrow((void **)&a->vals, &a->capvals, a->nvals + 1, sizeof *a->vals);
@@ -237,21 +288,41 @@ static void hold(struct stats *s, struct acc *a, double x)
 
 /* ---- pass 1 ---- */
 
-static void add_number(struct stats *s, struct acc *a, const struct value *v)
+/* Merge the waiting values into mean and m2: the block's own mean and
+ * squared deviations (two passes over BLK values), then Chan's update. */
+static void moments_flush(struct acc *a)
 {
-	double d;
+	double sum = 0, m, m2 = 0, d, nb = a->nblk, n;
+	int k;
 
+	if (!a->nblk)
+		return;
+	for (k = 0; k < a->nblk; k++)
+		sum += a->blk[k];
+	m = sum / nb;
+	for (k = 0; k < a->nblk; k++)
+		m2 += (a->blk[k] - m) * (a->blk[k] - m);
+	n = (double)a->wn + nb;
+	d = m - a->mean;
+	a->m2 += m2 + d * d * (double)a->wn * nb / n;
+	a->mean += d * nb / n;
+	a->wn += (uint64_t)a->nblk;
+	a->nblk = 0;
+}
+
+static void add_number(struct stats *s, struct acc *a, const struct value *v, size_t len)
+{
 	a->nnum++;
-	d = v->num - a->mean;
-	a->mean += d / (double)a->nnum;
-	a->m2 += d * (v->num - a->mean);
+	a->blk[a->nblk++] = v->num;
+	if (a->nblk == BLK)
+		moments_flush(a);
 	if (v->num < a->min)
 		a->min = v->num;
 	if (v->num > a->max)
 		a->max = v->num;
 	if (v->kind == VAL_INT && a->isum_ok && __builtin_add_overflow(a->isum, v->i, &a->isum))
 		a->isum_ok = 0;
-	hold(s, a, v->num);
+	hold(s, a, v->num, len);
 }
 
 static void add_date(struct acc *a, const struct value *v)
@@ -276,11 +347,12 @@ static void add_date(struct acc *a, const struct value *v)
 
 /* h: the hash of the value (its string, or for numbers the number, so
  * that 1.0 and 1 are one distinct value). */
-static void add_text(struct acc *a, const char *str, size_t n, uint64_t h)
+static void add_text(struct acc *a, const char *str, size_t n, uint64_t h, int ascii)
 {
 	uint64_t len = n, i;
+	size_t k;
 
-	for (i = 0; i < n; i++) /* code points: count bytes that do not continue one */
+	for (i = 0; !ascii && i < n; i++) /* code points: count bytes that do not continue one */
 		len -= ((unsigned char)str[i] & 0xc0) == 0x80;
 	if (len < a->lmin)
 		a->lmin = len;
@@ -288,6 +360,14 @@ static void add_text(struct acc *a, const char *str, size_t n, uint64_t h)
 		a->lmax = len;
 	a->lsum += (double)len;
 	distinct_add(&a->d, h, str, n);
+	if (!distinct_full(&a->d))
+		return; /* the exact set has it; the sketch starts when the set is full */
+	if (!a->hll_started) { /* the set's keys are every value so far, once each */
+		for (k = 0; k < a->d.cap; k++)
+			if (a->d.slot[k].count)
+				hll_add(&a->h, a->d.slot[k].hash);
+		a->hll_started = 1;
+	}
 	hll_add(&a->h, h);
 }
 
@@ -314,29 +394,63 @@ static void corr_join(struct stats *s, struct acc *a, size_t col)
 	}
 }
 
-static void corr_row(struct stats *s, const double *x, const int *ok)
+/* One pair over the waiting rows where both are numbers, merged like moments_flush. */
+static void pair_flush(struct stats *s, size_t i, size_t j)
+{
+	struct pair *p = &s->pairs[i][j];
+	double sx = 0, sy = 0, mx, my, cxy = 0, m2x = 0, m2y = 0, dx, dy, nb = 0, n, f;
+	int r;
+
+	for (r = 0; r < s->ncblk; r++)
+		if (s->cbok[r][i] & s->cbok[r][j]) {
+			nb++;
+			sx += s->cblk[r][i];
+			sy += s->cblk[r][j];
+		}
+	if (nb == 0)
+		return;
+	mx = sx / nb;
+	my = sy / nb;
+	for (r = 0; r < s->ncblk; r++)
+		if (s->cbok[r][i] & s->cbok[r][j]) {
+			dx = s->cblk[r][i] - mx;
+			dy = s->cblk[r][j] - my;
+			cxy += dx * dy;
+			m2x += dx * dx;
+			m2y += dy * dy;
+		}
+	n = (double)p->n + nb;
+	f = (double)p->n * nb / n;
+	dx = mx - p->mx;
+	dy = my - p->my;
+	p->cxy += cxy + dx * dy * f;
+	p->m2x += m2x + dx * dx * f;
+	p->m2y += m2y + dy * dy * f;
+	p->mx += dx * nb / n;
+	p->my += dy * nb / n;
+	p->n += (uint64_t)nb;
+}
+
+static void corr_flush(struct stats *s)
 {
 	size_t i, j;
-	struct pair *p;
-	double dx, dy;
+
+	for (i = 0; i < s->ncorr; i++)
+		for (j = i + 1; j < s->ncorr; j++)
+			pair_flush(s, i, j);
+	s->ncblk = 0;
+}
+
+static void corr_row(struct stats *s, const double *x, const int *ok)
+{
+	size_t i;
 
 	for (i = 0; i < s->ncorr; i++) {
-		if (!ok[i])
-			continue;
-		for (j = i + 1; j < s->ncorr; j++) {
-			if (!ok[j])
-				continue;
-			p = &s->pairs[i][j];
-			p->n++;
-			dx = x[i] - p->mx;
-			p->mx += dx / (double)p->n;
-			dy = x[j] - p->my;
-			p->my += dy / (double)p->n;
-			p->cxy += dx * (x[j] - p->my);
-			p->m2x += dx * (x[i] - p->mx);
-			p->m2y += dy * (x[j] - p->my);
-		}
+		s->cblk[s->ncblk][i] = x[i];
+		s->cbok[s->ncblk][i] = (unsigned char)ok[i];
 	}
+	if (++s->ncblk == BLK)
+		corr_flush(s);
 }
 
 static struct group_stats *group_find(struct stats *s, const char *key, size_t n)
@@ -389,11 +503,11 @@ static void add_cell(struct stats *s, size_t j, const struct csv_field *f, doubl
 	if (v.kind == VAL_NULL)
 		return;
 	if (v.kind == VAL_INT || v.kind == VAL_FLOAT)
-		add_text(a, f->s, f->len, hash_double(v.num));
+		add_text(a, f->s, f->len, hash_double(v.num), 1);
 	else
-		add_text(a, f->s, f->len, hash64(f->s, f->len));
+		add_text(a, f->s, f->len, hash64(f->s, f->len), 0);
 	if (v.kind == VAL_INT || v.kind == VAL_FLOAT) {
-		add_number(s, a, &v);
+		add_number(s, a, &v, f->len);
 		corr_join(s, a, j);
 		if (a->corr >= 0) {
 			cx[a->corr] = v.num;
@@ -799,7 +913,9 @@ static void finish_numbers(struct stats *s, struct acc *a)
 	    a->isum_ok && a->kinds[VAL_FLOAT] == 0 ? (double)a->isum : a->mean * (double)a->nnum;
 	o->stddev = a->nnum > 1 ? sqrt(a->m2 / (double)(a->nnum - 1)) : 0;
 	o->nbins = STATS_BINS;
-	if (a->bucket && (s->in_pass2 ? a->from_distinct : distinct_covers(a)))
+	if (!a->vals && !a->bucket) /* never held: the distinct set has every number */
+		quantiles_from_distinct(a);
+	else if (a->bucket && (s->in_pass2 ? a->from_distinct : distinct_covers(a)))
 		quantiles_from_distinct(a);
 	else if (a->bucket) {
 		if (!s->in_pass2) { /* no second pass was made: bucket ranges only */
@@ -877,8 +993,11 @@ void stats_finish(struct stats *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->ncols; i++)
+	corr_flush(s);
+	for (i = 0; i < s->ncols; i++) {
+		moments_flush(&s->acc[i]);
 		finish_col(s, i);
+	}
 	finish_series(s);
 }
 

@@ -85,7 +85,103 @@ static int parse_exp(const char *s, size_t n, size_t *i, int *e)
 	return digits > 0;
 }
 
+/* The common case: at most 18 characters of [+-]digits[.digits], where the
+ * mantissa cannot overflow and needs no significant-digit bookkeeping.  1 or
+ * 0 as num_parse, -1 to let the general parser decide (an exponent, a second
+ * point, a mantissa past 2^53). */
+static int num_short(const char *s, size_t n, double *out, int *is_int, int64_t *iv)
+{
+	uint64_t m = 0;
+	size_t i = 0, digits = 0, frac = 0;
+	int neg = 0, dot = 0;
+	unsigned c;
+
+	if (n && (s[0] == '-' || s[0] == '+'))
+		neg = s[i++] == '-';
+	if (i + 1 < n && s[i] == '0' && is_digit(s[i + 1]))
+		return 0; /* leading zero: an identifier such as a zip code */
+	for (; i < n; i++) {
+		c = (unsigned)(unsigned char)s[i] - '0';
+		if (c < 10) {
+			m = m * 10 + c;
+			digits++;
+			frac += (size_t)dot;
+		} else if (s[i] == '.' && !dot)
+			dot = 1;
+		else
+			return -1;
+	}
+	if (!digits)
+		return 0;
+	if (!dot) {
+		*is_int = 1;
+		*iv = neg ? -(int64_t)m : (int64_t)m;
+		*out = (double)*iv;
+		return 1;
+	}
+	if (m >= (1ULL << 53))
+		return -1;
+	*is_int = 0;
+	*out = (double)m / pow10_exact[frac];
+	if (neg)
+		*out = -*out;
+	return 1;
+}
+
+/* Long numbers (19-32 characters: 0.016666666666666666) need the slow exact
+ * division; columns of them usually repeat a few values, so the results are
+ * kept in a small direct-mapped cache per thread. */
+#define NCACHE 1024
+struct num_memo {
+	char key[32];
+	uint8_t len, ok, is_int;
+	double v;
+};
+static _Thread_local struct num_memo memo[NCACHE];
+
+static struct num_memo *memo_slot(const char *s, size_t n)
+{
+	uint64_t a, b, c;
+
+	memcpy(&a, s, 8);
+	memcpy(&b, s + n / 2 - 4, 8);
+	memcpy(&c, s + n - 8, 8);
+	a = (a * 0x9e3779b97f4a7c15ULL) ^ (b * 0xc2b2ae3d27d4eb4fULL) ^ (c + n);
+	return &memo[(a ^ (a >> 29)) * 0x165667b19e3779f9ULL >> (64 - 10)];
+}
+
+static int num_general(const char *s, size_t n, double *out, int *is_int, int64_t *iv);
+
 int num_parse(const char *s, size_t n, double *out, int *is_int, int64_t *iv)
+{
+	struct num_memo *e;
+	int rc;
+
+	if (!n || (!is_digit(s[0]) && s[0] != '-' && s[0] != '+' && s[0] != '.'))
+		return 0;
+	if (n <= 18 && (rc = num_short(s, n, out, is_int, iv)) >= 0)
+		return rc;
+	if (n > sizeof e->key)
+		return num_general(s, n, out, is_int, iv);
+	e = memo_slot(s, n);
+	if (e->len == n && !memcmp(e->key, s, n)) {
+		*out = e->v;
+		*is_int = e->is_int;
+		*iv = e->is_int ? (int64_t)e->v : 0;
+		return e->ok;
+	}
+	rc = num_general(s, n, out, is_int, iv);
+	if (rc && *is_int) /* a 19-digit integer: its int64 is not kept */
+		return rc;
+	memcpy(e->key, s, n);
+	e->len = (uint8_t)n;
+	e->ok = (uint8_t)rc;
+	e->is_int = 0;
+	e->v = rc ? *out : 0;
+	return rc;
+}
+
+static int num_general(const char *s, size_t n, double *out, int *is_int, int64_t *iv)
 {
 	uint64_t m = 0;
 	size_t i = 0, intdig = 0, fracdig = 0, sig = 0;

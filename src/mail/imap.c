@@ -81,6 +81,18 @@ static int open_stream(struct imap *im, const struct imap_opts *o, char **cause)
 	return 0;
 }
 
+/* libetpan builds each command in the stream's write buffer and leaves the
+ * bytes there once sent: wipe what LOGIN/AUTHENTICATE left (the password or
+ * token), or it stays in memory for the whole session, hours under IDLE. */
+static void wipe_sent(mailimap *s)
+{
+	mailstream *st = s ? s->imap_stream : NULL;
+
+	if (st && st->write_buffer && st->write_buffer_len < st->buffer_max_size)
+		explicit_bzero(st->write_buffer + st->write_buffer_len,
+		               st->buffer_max_size - st->write_buffer_len);
+}
+
 static int login(struct imap *im, const struct imap_opts *o, char **cause)
 {
 	int rc;
@@ -89,6 +101,7 @@ static int login(struct imap *im, const struct imap_opts *o, char **cause)
 		rc = mailimap_oauth2_authenticate(im->s, o->user, o->secret);
 	else
 		rc = mailimap_login(im->s, o->user, o->secret);
+	wipe_sent(im->s);
 	if (rc == MAILIMAP_NO_ERROR)
 		return 0;
 	if (rc_is_network(rc))

@@ -3,6 +3,7 @@
  * MOVE with the COPY + \Deleted + UID EXPUNGE fallback, APPEND) and IDLE on
  * the selected folder.  The app layer's write-back worker calls these.
  */
+#include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,9 +169,9 @@ int imap_append(struct imap *im, const char *folder, const char *raw, size_t len
 	return 0;
 }
 
-int imap_idle_wait(struct imap *im, int timeout_s, char **cause)
+int imap_idle_wait(struct imap *im, int timeout_s, int stop_fd, char **cause)
 {
-	struct pollfd pfd;
+	struct pollfd pfd[2];
 	int rc, ready;
 
 	if (im->dead)
@@ -179,10 +180,16 @@ int imap_idle_wait(struct imap *im, int timeout_s, char **cause)
 		return set_cause(cause, "cannot wait for new mail: the server has no IDLE");
 	if ((rc = mailimap_idle(im->s)) != MAILIMAP_NO_ERROR)
 		return imap_fail(im, rc, "cannot wait for new mail", cause);
-	pfd.fd = mailimap_idle_get_fd(im->s);
-	pfd.events = POLLIN;
-	ready = poll(&pfd, 1, timeout_s * 1000);
+	pfd[0].fd = mailimap_idle_get_fd(im->s);
+	pfd[0].events = POLLIN;
+	pfd[1].fd = stop_fd;
+	pfd[1].events = POLLIN;
+	do
+		ready = poll(pfd, stop_fd >= 0 ? 2 : 1, timeout_s * 1000);
+	while (ready < 0 && errno == EINTR);
 	if ((rc = mailimap_idle_done(im->s)) != MAILIMAP_NO_ERROR)
 		return imap_fail(im, rc, "cannot end IDLE", cause);
+	if (ready > 0 && stop_fd >= 0 && (pfd[1].revents & POLLIN))
+		return 2;
 	return ready > 0 ? 1 : 0;
 }

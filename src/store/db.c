@@ -194,9 +194,20 @@ static int exec_simple(struct store *st, const char *sql, const char *what, char
 	return 0;
 }
 
+/* Every store transaction defers full-text indexing of the messages it adds
+ * to its commit (see migration_fts_defer in migrate.c): the row in fts_defer
+ * is part of the transaction, so a rollback or a crash takes it away too. */
 int store_begin(struct store *st, char **cause)
 {
-	return exec_simple(st, "BEGIN IMMEDIATE", "begin a transaction", cause);
+	if (exec_simple(st, "BEGIN IMMEDIATE", "begin a transaction", cause) < 0)
+		return -1;
+	if (exec_simple(st,
+	                "INSERT INTO fts_defer(one, since) SELECT 1, coalesce(max(id), 0) FROM messages",
+	                "begin a transaction", cause) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
 }
 
 int64_t store_data_version(struct store *st)
@@ -212,8 +223,21 @@ int64_t store_data_version(struct store *st)
 	return v;
 }
 
+/* Index the messages the transaction added (one INSERT ... SELECT: one FTS5
+ * segment), then commit.  When indexing fails nothing is committed. */
 int store_commit(struct store *st, char **cause)
 {
+	static const char index_sql[] =
+	    "INSERT INTO messages_fts(rowid, subject, from_name, from_addr, to_addrs, body)"
+	    " SELECT id, subject, from_name, from_addr, to_addrs, body FROM messages"
+	    " WHERE id > (SELECT since FROM fts_defer);"
+	    "DELETE FROM fts_defer";
+
+	if (exec_simple(st, index_sql, "index the new messages", cause) < 0) {
+		if (!sqlite3_get_autocommit(st->db))
+			store_rollback(st);
+		return -1;
+	}
 	return exec_simple(st, "COMMIT", "commit", cause);
 }
 

@@ -254,6 +254,24 @@ static void build_where(struct qbuild *b, const struct store_query *q, const cha
 		sb_adds(&b->sql, " AND (m.flags & 1) = 0");
 	if (q->flagged)
 		sb_adds(&b->sql, " AND (m.flags & 4) != 0");
+	if (q->owed)
+		sb_adds(&b->sql,
+		        " AND (m.flags & 2) = 0 AND m.list_id IS NULL AND m.list_unsubscribe IS NULL"
+		        " AND m.precedence IS NULL AND COALESCE(m.auto_submitted, 'no') = 'no'"
+		        " AND COALESCE(m.from_addr, '') NOT GLOB '*no-reply*'"
+		        " AND COALESCE(m.from_addr, '') NOT GLOB '*noreply*'"
+		        " AND COALESCE(m.from_addr, '') NOT GLOB '*donotreply*'"
+		        " AND COALESCE(m.from_addr, '') NOT GLOB 'mailer-daemon@*'"
+		        " AND COALESCE(m.from_addr, '') NOT GLOB 'postmaster@*'"
+		        " AND COALESCE(m.category, '') NOT IN ('promotional', 'spam')"
+		        " AND COALESCE(m.from_addr, '') NOT IN (SELECT lower(email) FROM accounts"
+		        "   WHERE email IS NOT NULL)"
+		        " AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.thread_id = m.thread_id"
+		        "   AND r.date >= m.date AND r.id != m.id AND r.from_addr IN"
+		        "   (SELECT lower(email) FROM accounts WHERE email IS NOT NULL))");
+	if (q->waiting)
+		sb_adds(&b->sql, " AND EXISTS (SELECT 1 FROM followups fu WHERE fu.message_id = m.id"
+		                 " AND fu.state = 'waiting')");
 	if ((b->thread = q->thread_id) != 0)
 		sb_adds(&b->sql, " AND m.thread_id = :thread");
 }

@@ -97,14 +97,6 @@ static char **viewer_argv(const char *cmd, const char *file, int *stdin_file)
 	return argv;
 }
 
-static void argv_free(char **argv)
-{
-	size_t i;
-
-	for (i = 0; argv && argv[i]; i++)
-		free(argv[i]);
-	free(argv);
-}
 
 /* Does a mailcap type (text/ with a star, or image/png) match type? */
 static int type_matches(const char *pattern, const char *type)
@@ -153,43 +145,6 @@ static char *viewer_for(const char *type)
 	return cmd;
 }
 
-/* Run argv with the terminal handed over; its exit status, or -1. */
-static int run_with_terminal(char **argv, const char *stdin_path)
-{
-	sigset_t block, old;
-	struct sigaction ign, saved;
-	int status = -1;
-	pid_t pid;
-
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	def_prog_mode();
-	endwin();
-	pid = fork();
-	if (pid == 0) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		if (stdin_path && !freopen(stdin_path, "r", stdin))
-			_exit(127);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigaction(SIGINT, &ign, &saved); /* drop a C-c meant for the viewer */
-	sigaction(SIGINT, &saved, NULL);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	reset_prog_mode();
-	refresh();
-	if (pid < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* ---- the commands ---- */
 
 static int open_part(struct ui *ui, struct att_req *r)
@@ -227,14 +182,14 @@ static int open_part(struct ui *ui, struct att_req *r)
 		status_error(ui, "cannot open %s: %s", r->name, cause ? cause : "?");
 	else if (!argv)
 		status_error(ui, "cannot open %s: the viewer \"%s\" needs a shell", r->name, cmd);
-	else if ((rc = run_with_terminal(argv, stdin_file ? file : NULL)) != 0)
+	else if ((rc = ui_run_program(argv, stdin_file ? file : NULL)) != 0)
 		status_error(ui, "viewer \"%s\" for %s ended with status %d", argv[0], r->name, rc);
 	else
 		status_info(ui, "viewed %s", r->name);
 	unlink(file);
 	rmdir(dir);
 	free(dir);
-	argv_free(argv);
+	ui_argv_free(argv);
 	free(file);
 	free(data);
 	free(cause);

@@ -12,8 +12,8 @@ static const struct {
 	struct pane *(*create)(struct ui *ui); /* NULL: not built yet */
 } tabs[TAB_COUNT] = {
     [TAB_INBOX] = {"Inbox", pane_inbox_new}, [TAB_RULES] = {"Rules", pane_rules_new},
-    [TAB_TEMPLATES] = {"Templates", NULL},   [TAB_JOBS] = {"Jobs", pane_jobs_new},
-    [TAB_ANALYSIS] = {"Analysis", NULL},     [TAB_AUDIT] = {"Audit", pane_audit_new},
+    [TAB_TEMPLATES] = {"Templates", pane_templates_new},   [TAB_JOBS] = {"Jobs", pane_jobs_new},
+    [TAB_ANALYSIS] = {"Analysis", pane_analysis_new},     [TAB_AUDIT] = {"Audit", pane_audit_new},
 };
 
 const char *tab_name(enum tab t)

@@ -27,6 +27,7 @@ static const char *const context_names[KM_COUNT] = {
     [KM_RULES] = "rules",
     [KM_JOBS] = "jobs",
     [KM_RECOS] = "recommendations",
+    [KM_TEMPLATES] = "templates",
 };
 
 /* Last resort when keymaps/vi.keys cannot be found: enough to get out. */

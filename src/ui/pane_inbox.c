@@ -35,7 +35,7 @@ struct inbox {
 	char *limit;   /* as typed, NULL: none */
 	char *from;    /* the limit's from: text */
 	const char *category;
-	int unread, flagged;
+	int unread, flagged, owed, waiting;
 	int threads;              /* the thread view is on */
 	struct thread_row *rows;  /* its rows (threads on) */
 	size_t nrows;
@@ -477,6 +477,8 @@ void pane_inbox_load(struct pane *p)
 	q.from = in->from;
 	q.unread = in->unread;
 	q.flagged = in->flagged;
+	q.owed = in->owed;
+	q.waiting = in->waiting;
 	if (inbox_list(p->ui->app, &q, &msgs, &n, &cause) < 0) {
 		status_error(p->ui, "cannot list %s: %s", in->search ? "the search" : p->ui->folder,
 		             cause ? cause : "?");
@@ -568,13 +570,17 @@ static int limit_parse(struct inbox *in, const char *l)
 {
 	size_t i;
 
-	in->unread = in->flagged = 0;
+	in->unread = in->flagged = in->owed = in->waiting = 0;
 	in->category = NULL;
 	x_free(&in->from);
 	if (!l || !*l || !strcmp(l, "all"))
 		return 0;
 	if (!strcmp(l, "unread") || !strcmp(l, "flagged")) {
 		*(l[0] == 'u' ? &in->unread : &in->flagged) = 1;
+		return 0;
+	}
+	if (!strcmp(l, "owed") || !strcmp(l, "waiting")) { /* I owe a reply / I wait for one */
+		*(l[0] == 'o' ? &in->owed : &in->waiting) = 1;
 		return 0;
 	}
 	if (str_starts(l, "from:") && l[5]) {
@@ -595,8 +601,8 @@ int pane_inbox_limit(struct pane *p, const char *limit)
 	char *l = xstrdup(limit ? limit : ""), *t = str_trim(l);
 
 	if (limit_parse(in, t) < 0) {
-		status_error(p->ui, "cannot limit to \"%s\": use unread, flagged, a category or "
-		                    "from:TEXT",
+		status_error(p->ui, "cannot limit to \"%s\": use unread, flagged, owed, waiting, a "
+		                    "category or from:TEXT",
 		             t);
 		limit_parse(in, in->limit);
 		free(l);

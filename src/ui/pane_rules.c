@@ -28,7 +28,7 @@
 #include "va/rules_run.h"
 #include "va/util.h"
 
-enum { MARK_COLS = 3, MODE_COLS = 9, TRIG_COLS = 10, HITS_COLS = 7, MAX_ARGS = 32 };
+enum { MARK_COLS = 3, MODE_COLS = 9, TRIG_COLS = 10, HITS_COLS = 7 };
 enum { DRY_RUN_DAYS = 30 };
 
 struct rules_pane {
@@ -319,66 +319,6 @@ static int rules_toggle(struct pane *p)
 
 /* ---- edit ---- */
 
-/* The words of $VISUAL or $EDITOR (vi when neither), then path; NULL-ended. */
-static char **editor_argv(const char *path)
-{
-	const char *e = getenv("VISUAL");
-	char **argv = xcalloc(MAX_ARGS + 2, sizeof(*argv)), *copy, *word, *save = NULL;
-	int n = 0;
-
-	if (!e || !*e)
-		e = getenv("EDITOR");
-	copy = xstrdup(e && *e ? e : "vi");
-	for (word = strtok_r(copy, " \t", &save); word && n < MAX_ARGS;
-	     word = strtok_r(NULL, " \t", &save))
-		argv[n++] = xstrdup(word);
-	if (n == 0)
-		argv[n++] = xstrdup("vi");
-	argv[n] = xstrdup(path);
-	free(copy);
-	return argv;
-}
-
-static void argv_free(char **argv)
-{
-	size_t i;
-
-	for (i = 0; argv[i]; i++)
-		free(argv[i]);
-	free(argv);
-}
-
-/* Run the editor on path with the terminal handed over (curses suspended;
- * C-c goes to the editor, not va).  Its exit status, or -1. */
-static int run_editor(char **argv)
-{
-	sigset_t block, old;
-	int status = -1;
-	pid_t pid;
-
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	def_prog_mode();
-	endwin();
-	pid = fork();
-	if (pid == 0) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	reset_prog_mode();
-	refresh();
-	if (pid < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* The file an error row names ("FILE:LINE: ..."), or NULL; caller frees. */
 static char *error_file(const char *err)
 {
@@ -453,11 +393,11 @@ static int rules_edit(struct pane *p)
 
 	if (!path)
 		return UI_DRAW;
-	argv = editor_argv(path);
-	status = run_editor(argv);
+	argv = ui_editor_argv(path);
+	status = ui_run_program(argv, NULL);
 	rules_reload(p);
 	edit_report(p, path, status, argv[0]);
-	argv_free(argv);
+	ui_argv_free(argv);
 	free(path);
 	return UI_DRAW | UI_FULL;
 }

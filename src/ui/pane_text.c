@@ -61,6 +61,10 @@ static const struct pane_ops text_ops[KM_COUNT] = {
     [KM_INBOX] = TEXT_OPS(KM_INBOX),
     [KM_MESSAGE] = TEXT_OPS(KM_MESSAGE),
     [KM_HELP] = TEXT_OPS(KM_HELP),
+    [KM_RULES] = TEXT_OPS(KM_RULES),
+    [KM_JOBS] = TEXT_OPS(KM_JOBS),
+    [KM_RECOS] = TEXT_OPS(KM_RECOS),
+    [KM_TEMPLATES] = TEXT_OPS(KM_TEMPLATES),
 };
 
 struct pane *pane_text_new(struct ui *ui, const char *title, enum km_context ctx,
@@ -70,5 +74,7 @@ struct pane *pane_text_new(struct ui *ui, const char *title, enum km_context ctx
 
 	v->title = xstrdup(title);
 	v->build = build;
-	return pane_new(&text_ops[ctx < KM_COUNT ? ctx : KM_GLOBAL], ui, v);
+	if (ctx >= KM_COUNT || !text_ops[ctx].rows) /* a context added without its row here */
+		ctx = KM_GLOBAL;
+	return pane_new(&text_ops[ctx], ui, v);
 }

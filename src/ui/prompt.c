@@ -149,7 +149,7 @@ static enum prompt_kind arg_kind(enum cmd_id cmd)
 static void candidates(struct ui *ui, enum prompt_kind kind, struct names *c)
 {
 	static const char *const folders[] = {"Archive", "Trash", "INBOX", "Junk", "Sent"};
-	static const char *const limits[] = {"all", "unread", "flagged", "from:"};
+	static const char *const limits[] = {"all", "unread", "flagged", "owed", "waiting", "from:"};
 	size_t i;
 
 	if (kind == PROMPT_COMMAND)

@@ -128,6 +128,7 @@ enum km_context {
 	KM_RULES,
 	KM_JOBS,
 	KM_RECOS,
+	KM_TEMPLATES,
 	KM_COUNT
 };
 
@@ -223,6 +224,8 @@ void ui_put(WINDOW *w, int y, int x, const char *s, int cols, attr_t attr);
 /* ---- the panes ---- */
 struct pane *pane_inbox_new(struct ui *ui);
 struct pane *pane_audit_new(struct ui *ui);
+struct pane *pane_templates_new(struct ui *ui);
+struct pane *pane_analysis_new(struct ui *ui); /* pane_analysis.c */
 /* (Re)read the inbox list; errors go to the status line. */
 void pane_inbox_load(struct pane *p);
 /* Takes the message (its fields move into the pane; m is left empty). */
@@ -393,6 +396,14 @@ struct ui {
 		char    kind[24];
 	} running[8];
 };
+
+/* ---- external.c: other programs on the terminal ---- */
+/* Run argv (stdin from stdin_path when not NULL) with curses suspended; its
+ * exit status, or -1 when it could not run. */
+int    ui_run_program(char **argv, const char *stdin_path);
+/* $VISUAL or $EDITOR (vi) split into words, then path; NULL-ended. */
+char **ui_editor_argv(const char *path);
+void   ui_argv_free(char **argv);
 
 /* ---- background.c: the in-process scheduler ---- */
 void ui_jobs_start(struct ui *ui);

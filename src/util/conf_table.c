@@ -30,6 +30,8 @@ const struct conf_key conf_keys[] = {
 	{"scheduler", "sync_every", CONF_DURATION, NULL, "5m", "how often mail is synced"},
 	{"scheduler", "rules_every", CONF_DURATION, NULL, "15m",
 	 "how often the rules look at mail again (age triggers; new mail runs them at once)"},
+	{"scheduler", "idle", CONF_BOOL, NULL, "on",
+	 "keep a connection IDLE on each IMAP INBOX while jobs run, to fetch new mail at once"},
 	{"scheduler", "in_process", CONF_BOOL, NULL, "on",
 	 "run jobs inside the terminal interface when no `va daemon` runs them"},
 	{"scheduler", "allow_commands", CONF_BOOL, NULL, "off",
@@ -61,6 +63,8 @@ const struct conf_key conf_keys[] = {
 	 " alternatives separated by |"},
 
 	{"analysis", "memory", CONF_SIZE, NULL, "256M", "memory budget for CSV analysis"},
+	{"analysis", "inline_max", CONF_SIZE, NULL, "64M",
+	 "the Analysis pane analyses files up to this size at once; bigger ones (and URLs) run as a job"},
 
 	{"account", "type", CONF_ENUM, "maildir|imap", NULL, "maildir (local) or imap"},
 	{"account", "path", CONF_PATH, NULL, NULL, "maildir: the Maildir folder"},

@@ -17,14 +17,20 @@ char *file_read(const char *path, size_t *len, char **cause)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct strbuf sb;
+	struct stat st;
 	char chunk[65536];
 	ssize_t n;
+	size_t used = 0;
 
 	if (fd < 0) {
 		set_cause(cause, "cannot open \"%s\": %s", path, strerror(errno));
 		return NULL;
 	}
 	sb_init(&sb);
+	/* Callers read secrets too (passphrase files): one allocation, so no
+	 * copy is left behind by a realloc, and the chunk is wiped below. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		sb_grow(&sb, (size_t)st.st_size);
 	for (;;) {
 		n = read(fd, chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)
@@ -38,7 +44,10 @@ char *file_read(const char *path, size_t *len, char **cause)
 		if (n == 0)
 			break;
 		sb_add(&sb, chunk, (size_t)n);
+		if ((size_t)n > used)
+			used = (size_t)n;
 	}
+	explicit_bzero(chunk, used);
 	close(fd);
 	if (len)
 		*len = sb.len;

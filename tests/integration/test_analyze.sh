@@ -131,7 +131,7 @@ is "stdin: source" "$(printf '%s' "$OUT" | jq -r .source)" "(stdin)"
 run "$VA" analyze --report "$T/r.html" "$DATA/seattle-weather.csv"
 is "html report: exit 0" "$RC" 0
 check "html report: well-formed XML" python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$T/r.html"
-is "html report: one chart per column and the heatmap" "$(grep -o '<svg' "$T/r.html" | wc -l)" 7
+is "html report: one chart per column, the mean per month of each number, the heatmap" "$(grep -o '<svg' "$T/r.html" | wc -l)" 11
 is "html report: mode 0600" "$(stat -c %a "$T/r.html")" 600
 run "$VA" analyze --report "$T/r.md" "$DATA/stocks.csv"
 like "markdown report: a text chart" "$(cat "$T/r.md")" '```text'

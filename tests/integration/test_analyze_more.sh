@@ -62,6 +62,32 @@ fi
 run "$VA" --json analyze --no-save "$T/small.csv"
 is "no [llm]: offline summary, no note" "$(jq -r .summary_by <<<"$OUT")$ERR" "va (offline)"
 
+# ---- time series: date columns resampled by day, week or month ----
+run "$VA" --json analyze --no-save "$T/small.csv"
+is "32 days: by day" "$(jq -r '.time_series | "\(.column) \(.unit) \(.periods | length)"' <<<"$OUT")" "date day 32"
+is "by day: empty days listed with 0 rows" "$(jq -c '[.time_series.periods[] | .rows] | add, .[3]' <<<"$OUT" | paste -sd' ')" "4 0"
+is "by day: mean per period" "$(jq -c '.time_series.periods[2].mean' <<<"$OUT")" '{"temp":3.25,"wind":5}'
+awk 'BEGIN { print "when,x"; for (d = 0; d < 200; d++) print strftime("%Y-%m-%d", 1577836800 + d * 86400, 1) "," d }' >"$T/weeks.csv"
+run "$VA" --json analyze --no-save "$T/weeks.csv"
+is "200 days: by week" "$(jq -r '.time_series.unit' <<<"$OUT")" week
+is "weeks start on Monday (2019-12-30)" "$(jq -r '.time_series.periods[0] | "\(.start) \(.rows) \(.mean.x)"' <<<"$OUT")" "2019-12-30 5 2"
+is "weeks: rows add up" "$(jq '[.time_series.periods[].rows] | add' <<<"$OUT")" 200
+DATA=tests/.cache/npm/node_modules/vega-datasets/data
+if [ -f "$DATA/seattle-weather.csv" ]; then
+	run "$VA" --json analyze --no-save "$DATA/seattle-weather.csv"
+	is "4 years: by month, 48 periods" "$(jq -r '.time_series | "\(.unit) \(.periods | length)"' <<<"$OUT")" "month 48"
+	want=$(awk -F, '$1 ~ /^2013-07/ { n++; s += $3 } END { printf "%d %.6f", n, s / n }' "$DATA/seattle-weather.csv")
+	is "July 2013: rows and mean temp_max match awk" \
+		"$(jq -r '.time_series.periods[] | select(.start == "2013-07-01") | "\(.rows) \(.mean.temp_max * 1e6 | round / 1e6)"' <<<"$OUT" | awk '{ printf "%d %.6f", $1, $2 }')" "$want"
+	run "$VA" analyze --no-save --report "$T/sw.html" "$DATA/seattle-weather.csv"
+	like "report: a time series section" "$(cat "$T/sw.html")" 'Time series: &quot;date&quot; by month'
+	is "report: rows and means charted" "$(grep -o '<svg' "$T/sw.html" | wc -l)" 11
+	run "$VA" analyze --no-save --chart date "$DATA/seattle-weather.csv"
+	like "the dumb time-series chart" "$OUT" "date (rows per month)"
+else
+	skip "time series on seattle-weather" "vega-datasets not fetched"
+fi
+
 # ---- a CSV attachment of a message ----
 b64() { base64 -w 76; }
 {

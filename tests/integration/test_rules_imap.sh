@@ -123,6 +123,16 @@ check "the daemon's sync fetched the new sale and the rule archived it on the se
 sync_done() { [ "$("$VA" --json jobs list --state done | jq '[.[] | select(.kind == "sync")] | length')" -ge 1 ]; }
 check "the sync job finished" wait_for 30 sync_done
 is "no sync job failed" "$("$VA" --json jobs list | jq '[.[] | select(.kind == "sync" and .last_error != null)] | length')" 0
-"$VA" -q daemon stop
+# IDLE: with no job added and the periodic sync minutes away, a delivery
+# is fetched and put through the rules within seconds
+printf 'From: Deals <deals@shop.example>\nSubject: Flash SALE via IDLE\nMessage-ID: <r10@test.example>\n\nhi\n' |
+	DA save -u $U -m INBOX
+idled() { [ "$(srv_subject_in Archive "Flash SALE via IDLE")" = 1 ]; }
+check "IDLE: a new delivery is fetched and archived by the rule within seconds" wait_for 20 idled
+like "the log says IDLE is watching INBOX" "$(cat "$XDG_STATE_HOME/va/va.log")" "idle work: waiting for new mail on INBOX"
+S=$(date +%s)
+run "$VA" daemon stop
+like "the daemon stops" "$OUT" "daemon stopped"
+check "... promptly, its IDLE connection ended at once" test $(($(date +%s) - S)) -lt 5
 
 done_testing

@@ -24,6 +24,18 @@ is "nothing stored by bad input" "$(q "SELECT (SELECT COUNT(*) FROM followups) +
 q "UPDATE messages SET flags = 1 WHERE id IN ($alone, $replied, $snoozed)" # seen, not flagged
 run "$VA" followup "$alone" --after 1s
 like "follow-up added" "$OUT" "follow-up"
+is "list --waiting shows the message a follow-up waits on" "$("$VA" --json list --waiting | jq -c '[.[].id]')" "[$alone]"
+
+# "owe a reply": mail from people, not answered, nothing from me after it
+owed=$("$VA" --json list --owed | jq -r '[.[].id] | join(",")')
+check "list --owed finds mail I owe a reply to ($owed)" test -n "$owed"
+is "... none of it answered, from a list, bulk, auto-submitted or from me" \
+	"$(q "SELECT COUNT(*) FROM messages WHERE id IN ($owed) AND ((flags & 2) OR list_id IS NOT NULL OR precedence IS NOT NULL OR COALESCE(auto_submitted, 'no') != 'no' OR from_addr = 'sam@example.com')")" 0
+is "... and every unanswered personal message is in it" \
+	"$(q "SELECT COUNT(*) FROM messages WHERE id NOT IN ($owed) AND (flags & 2) = 0 AND list_id IS NULL AND list_unsubscribe IS NULL AND precedence IS NULL AND auto_submitted IS NULL AND from_addr NOT GLOB '*no*reply*' AND COALESCE(category, '') NOT IN ('promotional', 'spam') AND from_addr != 'sam@example.com' AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.thread_id = messages.thread_id AND r.date >= messages.date AND r.id != messages.id AND r.from_addr = 'sam@example.com')")" 0
+first=${owed%%,*}
+q "UPDATE messages SET flags = flags | 2 WHERE id = $first"
+unlike "answering a message takes it off the list" ",$("$VA" --json list --owed | jq -r '[.[].id] | join(",")')," ",$first,"
 "$VA" -q followup "$replied" --after 1s
 "$VA" -q snooze "$snoozed" --until +1s
 is "a snoozed message leaves the inbox for Snoozed" "$("$VA" --json show "$snoozed" | jq -r .folder)" Snoozed

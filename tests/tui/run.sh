@@ -411,7 +411,27 @@ dm_running() { dm_cli daemon status | grep -q 'daemon running'; }
 check "dm: the daemon goes on after the TUI quit" dm_running
 dm_cli -q daemon stop
 
-# ---- the Audit pane: decrypted entries under the chain's verdict ----
+# ---- the Templates pane: approve, preview against the selected message ----
+start tmpl
+check "tmpl: the inbox is drawn" wait_for '30 messages · [0-9]+ unread' 100
+keys Tab Tab
+check "tmpl: the Templates pane lists the shipped templates" wait_for '[0-9]+ templates · 0 approved' 50
+check "tmpl: ack is there, shipped, not approved" shows '^ *- +ack .*shipped'
+send a
+check "tmpl: a approves the selected template" status_has 'approved "ack"'
+check "tmpl: the row and the title say so" wait_for 'templates · 1 approved' 20
+tmpl_cli() { env XDG_CONFIG_HOME="$TMP/tmpl/config" XDG_DATA_HOME="$TMP/tmpl/data" "$VA" "$@"; }
+approved_cli() { tmpl_cli --json templates list | grep -q '"approved": *true'; }
+check "tmpl: va templates list shows it approved" approved_cli
+send Enter
+check "tmpl: Enter previews the reply to the selected message" wait_for '^Subject: Re: ' 50
+check "tmpl: ... addressed to its sender" shows '^To: .*@'
+send q
+send a
+check "tmpl: a again revokes it" status_has 'revoked "ack"'
+send q
+check "tmpl: quits cleanly" exited tmpl
+
 mkdir -p "$TMP/audit/config/va" "$TMP/audit/data" "$TMP/audit/state"
 printf '[secrets]\nbackend = file\n[scheduler]\nin_process = off\n' >"$TMP/audit/config/va/va.conf"
 printf 'tui audit passphrase\n' >"$TMP/audit.pass"

@@ -53,6 +53,16 @@ wait_for() {
 }
 shows() { screen | grep -Eq -- "$1"; }
 lacks() { ! screen | grep -Eq -- "$1"; }
+# wait_gone PATTERN [TRIES]: poll until the screen no longer shows PATTERN.
+wait_gone() {
+	i=0
+	while [ "$i" -lt "${2:-100}" ]; do
+		lacks "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
 # status_has PATTERN: the last screen line (the status line) matches, polled.
 status_has() {
 	i=0
@@ -183,8 +193,8 @@ send X
 check "X in the list rejects the selected row" status_has 'rejected flag for'
 check "the count went down by one" wait_for "Recommendations · $((before - 1)) pending"
 send q
-check "q closes the list" wait_for '^ Inbox .*INBOX' 50
-check "the overlay is gone" lacks 'Recommendations ·'
+check "q closes the list" wait_gone 'Recommendations ·'
+check "the inbox is back" wait_for '^ Inbox .*INBOX' 50
 send :
 send -l recommendations
 send Enter

@@ -61,7 +61,8 @@ static void test_rejects_invented_numbers(void **state)
 static void test_facts_are_compact(void **state)
 {
 	const char *in =
-	    "{\"rows\":10,\"columns\":[{\"name\":\"x\",\"nulls\":1,\"histogram\":{\"counts\":[1,2]},"
+	    "{\"rows\":10,\"columns\":[{\"name\":\"x\",\"nulls\":1,\"histogram\":{\"counts\":[1,2]}"
+	    ","
 	    "\"length\":{\"min\":1},\"top\":[{\"value\":\"a\",\"count\":1},{\"value\":\"b\","
 	    "\"count\":1},{\"value\":\"c\",\"count\":1},{\"value\":\"d\",\"count\":1},{\"value\":"
 	    "\"e\",\"count\":1},{\"value\":\"f\",\"count\":1}]}],\"warnings\":{\"counts\":{},"

@@ -539,7 +539,8 @@ static void test_err_regex_cost(void **state)
 	    "{\"name\": \"x\", \"then\": [{\"action\": \"flag\"}], \"when\":\n"
 	    " {\"field\": \"subject\", \"op\": \"regex\", \"value\": \"((a{100}){100}){100}\"}}",
 	    0,
-	    "t.json:2: when.value: bad regex \"((a{100}){100}){100}\": too complex (too long, nested "
+	    "t.json:2: when.value: bad regex \"((a{100}){100}){100}\": too complex (too long, "
+	    "nested "
 	    "too deep, stacked quantifiers or too much repetition)",
 	    END);
 	expect_errors(
@@ -547,7 +548,8 @@ static void test_err_regex_cost(void **state)
 	    "{\"name\": \"x\", \"then\": [{\"action\": \"flag\"}], \"when\":\n"
 	    " {\"field\": \"subject\", \"op\": \"regex\", \"value\": \"x+++++++++++++++++++\"}}",
 	    0,
-	    "t.json:2: when.value: bad regex \"x+++++++++++++++++++\": too complex (too long, nested "
+	    "t.json:2: when.value: bad regex \"x+++++++++++++++++++\": too complex (too long, "
+	    "nested "
 	    "too deep, stacked quantifiers or too much repetition)",
 	    END);
 	expect_errors(
