@@ -32,6 +32,11 @@ struct accounts_io {
 	int timeout_s; /* how long a sign-in waits for the person; 0: default */
 };
 
+/* An accounts_io for code with nobody to ask (the daemon, the TUI's
+ * background jobs): the passphrase comes from VA_PASSPHRASE_FILE or not at
+ * all (the keyring backend needs none); what would be said is logged. */
+void accounts_quiet_io(struct accounts_io *io);
+
 /* Open the secret store the way va.conf says ([secrets] backend, file), with
  * io's passphrase callback (NULL io: the file backend cannot ask) and its
  * say for the one-time fallback notice.  Close with secrets_close.  NULL and

@@ -120,8 +120,4 @@ int replies_send(struct app *app, int64_t id, const struct accounts_io *io, char
 /* Cancel a queued reply: 0, 1 when it is not queued (*cause says its state), -1. */
 int replies_cancel(struct app *app, int64_t id, char **cause);
 
-/* The accounts_io of unattended work: the secrets-file passphrase only from
- * VA_PASSPHRASE_FILE, messages to the log. */
-void replies_quiet_io(struct accounts_io *io);
-
 #endif

@@ -887,3 +887,42 @@ void accounts_doctor(struct app *app, const struct accounts_io *io, struct check
 	for (size_t i = 0; i < conf_naccounts(app->conf); i++)
 		doctor_account(app, conf_account(app->conf, i), io, out);
 }
+
+/* ---- unattended credentials (the daemon, the TUI's workers) ---- */
+
+static char *quiet_passphrase(void *arg, int create, char **cause)
+{
+	const char *file = getenv("VA_PASSPHRASE_FILE");
+	char *text, *nl;
+	size_t len;
+
+	(void)arg;
+	(void)create;
+	if (!file)
+		return set_cause(cause, "the encrypted secrets file needs a passphrase: set "
+		                        "VA_PASSPHRASE_FILE for unattended sending"),
+		       NULL;
+	if (!(text = file_read(file, &len, cause)))
+		return NULL;
+	if ((nl = strpbrk(text, "\r\n")))
+		*nl = '\0';
+	if (!*text) {
+		secret_free(text);
+		return set_cause(cause, "VA_PASSPHRASE_FILE \"%s\" is empty", file), NULL;
+	}
+	return text;
+}
+
+static void quiet_say(void *arg, const char *text)
+{
+	(void)arg;
+	log_info("%s", text);
+}
+
+void accounts_quiet_io(struct accounts_io *io)
+{
+	memset(io, 0, sizeof *io);
+	io->passphrase = quiet_passphrase;
+	io->say = quiet_say;
+	io->paste_fd = -1;
+}

@@ -58,7 +58,13 @@ static void queue_sync(struct app *app, struct idle_watch *w, const char *accoun
 	char *cause = NULL;
 	int existed = 0;
 
-	if (jobs_add(app, &o, &existed, &cause) < 0) {
+	/* One sync queued, and one more behind it when that one may already be
+	 * running (it could have listed the folder before this mail came). */
+	if (jobs_add(app, &o, &existed, &cause) >= 0 && existed) {
+		o.key = "sync-again";
+		jobs_add(app, &o, &existed, &cause);
+	}
+	if (cause) {
 		log_warn("idle %s: cannot queue a sync: %s", account, cause ? cause : "?");
 		free(cause);
 		return;

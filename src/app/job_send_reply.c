@@ -43,7 +43,7 @@ static enum job_status send_reply_run(struct job_run *r, char **error)
 	if (parse_id(r->job->args, &id) < 0)
 		return set_cause(error, "bad outbox id \"%s\"", r->job->args ? r->job->args : ""),
 		       JOB_FAIL;
-	replies_quiet_io(&io);
+	accounts_quiet_io(&io);
 	rc = replies_send(r->ctx, id, &io, error);
 	if (rc == 0)
 		sched_progress(r, "done");

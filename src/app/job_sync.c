@@ -7,6 +7,7 @@
  * full) or a server that cannot be reached is transient: the scheduler
  * retries it with backoff, and mail stored before the failure stays stored.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,7 @@ static int imap_pass(struct app *app, size_t *fetched, char **error)
 	return rc;
 }
 
-static enum job_status sync_run(struct job_run *r, char **error)
+static enum job_status sync_once(struct job_run *r, char **error)
 {
 	struct app *app = r->ctx;
 	struct import_report rep;
@@ -65,6 +66,20 @@ static enum job_status sync_run(struct job_run *r, char **error)
 	sched_progress(r, note);
 	import_report_release(&rep);
 	return rc < 0 ? JOB_RETRY : JOB_OK;
+}
+
+/* Sync jobs of one process take turns (the periodic one and those IDLE
+ * queues have different keys, so the scheduler may start two at once). */
+static pthread_mutex_t one_at_a_time = PTHREAD_MUTEX_INITIALIZER;
+
+static enum job_status sync_run(struct job_run *r, char **error)
+{
+	enum job_status st;
+
+	pthread_mutex_lock(&one_at_a_time);
+	st = sync_once(r, error);
+	pthread_mutex_unlock(&one_at_a_time);
+	return st;
 }
 
 const struct job_kind job_sync = {

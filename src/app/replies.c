@@ -638,7 +638,7 @@ static int auto_reply(struct app *app, struct plan *p, int64_t *outbox, char **c
 
 	if ((rc = auto_gates(app, p, cause)) != 0 || (rc = plan_render(p, cause)) != 0)
 		return rc;
-	replies_quiet_io(&io);
+	accounts_quiet_io(&io);
 	if (!p->rt.t.auto_send || conf_get_bool(app->conf, "replies", "auto_send") != 1) {
 		p->automatic = 0; /* a draft for a person to send: no Auto-Submitted */
 		plan_build(p);
@@ -667,7 +667,7 @@ int reply_with_template(struct app *app, int64_t msg_id, const char *tmpl, int a
 
 	*outbox = 0;
 	if (!automatic) {
-		replies_quiet_io(&io);
+		accounts_quiet_io(&io);
 		rc = replies_manual(app, msg_id, &o, &io, outbox, &warn, &nwarn, cause);
 		for (i = 0; i < nwarn; i++) {
 			log_warn("reply to message %lld: %s", (long long)msg_id, warn[i]);
@@ -856,41 +856,3 @@ int replies_cancel(struct app *app, int64_t id, char **cause)
 	return rc;
 }
 
-/* ---- unattended credentials ---- */
-
-static char *quiet_passphrase(void *arg, int create, char **cause)
-{
-	const char *file = getenv("VA_PASSPHRASE_FILE");
-	char *text, *nl;
-	size_t len;
-
-	(void)arg;
-	(void)create;
-	if (!file)
-		return set_cause(cause, "the encrypted secrets file needs a passphrase: set "
-		                        "VA_PASSPHRASE_FILE for unattended sending"),
-		       NULL;
-	if (!(text = file_read(file, &len, cause)))
-		return NULL;
-	if ((nl = strpbrk(text, "\r\n")))
-		*nl = '\0';
-	if (!*text) {
-		secret_free(text);
-		return set_cause(cause, "VA_PASSPHRASE_FILE \"%s\" is empty", file), NULL;
-	}
-	return text;
-}
-
-static void quiet_say(void *arg, const char *text)
-{
-	(void)arg;
-	log_info("%s", text);
-}
-
-void replies_quiet_io(struct accounts_io *io)
-{
-	memset(io, 0, sizeof *io);
-	io->passphrase = quiet_passphrase;
-	io->say = quiet_say;
-	io->paste_fd = -1;
-}

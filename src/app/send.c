@@ -3,6 +3,7 @@
  * UTF-8 text), submit it over SMTP with the account's credential, retry
  * transient failures, and append a copy to the Sent folder over IMAP.
  */
+#include <cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "va/accounts.h"
 #include "va/app.h"
+#include "va/audit.h"
 #include "va/conf.h"
 #include "va/imap.h"
 #include "va/imap_search.h"
@@ -373,6 +375,26 @@ int send_in_sent(struct app *app, const char *account, const char *message_id,
 	return rc;
 }
 
+/* The audit log's entry for a message that left (who it went to, never
+ * what it said: the Sent folder has that). */
+static void audit_send(struct app *app, const char *account, const char *const *to, size_t nto,
+                       const char *message_id)
+{
+	cJSON *t = cJSON_CreateObject(), *rcpt = cJSON_AddArrayToObject(t, "to");
+	char *text;
+	size_t i;
+
+	cJSON_AddStringToObject(t, "account", account);
+	for (i = 0; i < nto; i++)
+		cJSON_AddItemToArray(rcpt, cJSON_CreateString(to[i]));
+	if (message_id)
+		cJSON_AddStringToObject(t, "message_id", message_id);
+	text = cJSON_PrintUnformatted(t);
+	cJSON_Delete(t);
+	audit_record(app, "send", text, NULL, NULL, NULL);
+	free(text);
+}
+
 /* Submit msg with account `name` and save the copy to Sent. */
 static int submit_with(struct app *app, const char *name, const char *from,
                        const char *const *to, size_t nto, const char *msg, size_t len,
@@ -397,6 +419,8 @@ static int submit_with(struct app *app, const char *name, const char *from,
 		                         &r->sent_folder, &r->warning) < 0 &&
 		    !r->warning)
 			r->warning = xstrdup("the copy could not be saved");
+		if (rc == 0)
+			audit_send(app, name, to, nto, r->message_id);
 	}
 	free(ca);
 	free(sec);

@@ -2,16 +2,14 @@
  * sync: IMAP accounts into the store (see include/va/sync.h for the
  * algorithm).  One account at a time over one connection; the work per
  * folder is split into: cursor and fast path, expunges, flag changes, new
- * messages.  Storing happens in transactions of BATCH messages so that a
- * dropped connection loses at most the batch in flight.
+ * messages.  New messages are fetched and parsed on a second thread while
+ * this one stores them (see "new messages" below), in transactions of BATCH
+ * messages so that a dropped connection loses at most the batch in flight.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <stdio.h>
-static double tms(void){struct timespec t; clock_gettime(CLOCK_THREAD_CPUTIME_ID,&t); return t.tv_sec*1e3+t.tv_nsec/1e6;}
-static double T_add, T_put, T_commit;
 
 #include "va/accounts.h"
 #include "va/conf.h"
@@ -164,13 +162,16 @@ struct fetched {
 	size_t len;
 };
 
-#define QUEUE_CAP 512 /* messages parsed ahead of the store */
+/* How far the fetcher may run ahead of the store: messages, and bytes of
+ * raw message (one message is always let through, however big). */
+#define QUEUE_CAP   512
+#define QUEUE_BYTES (32u << 20)
 
 struct fetch_queue {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct fetched *q[QUEUE_CAP];
-	size_t head, n;
+	size_t head, n, bytes;
 	int done, stop, rc; /* done: the fetcher has ended, with rc and cause */
 	char *cause;
 	/* the fetcher's inputs */
@@ -224,10 +225,11 @@ static int on_fetched(void *arg, const struct imap_msg *im, char **cause)
 		return 0;
 	f = fetched_of(im);
 	pthread_mutex_lock(&fq->mu);
-	while (fq->n == QUEUE_CAP && !fq->stop)
+	while ((fq->n == QUEUE_CAP || (fq->n > 0 && fq->bytes + f->len > QUEUE_BYTES)) && !fq->stop)
 		pthread_cond_wait(&fq->cv, &fq->mu);
 	if (!(stop = fq->stop)) {
 		fq->q[(fq->head + fq->n++) % QUEUE_CAP] = f;
+		fq->bytes += f->len;
 		pthread_cond_broadcast(&fq->cv);
 	}
 	pthread_mutex_unlock(&fq->mu);
@@ -265,6 +267,7 @@ static struct fetched *queue_pop(struct fetch_queue *fq)
 		f = fq->q[fq->head];
 		fq->head = (fq->head + 1) % QUEUE_CAP;
 		fq->n--;
+		fq->bytes -= f->len;
 		pthread_cond_broadcast(&fq->cv);
 	}
 	pthread_mutex_unlock(&fq->mu);
@@ -287,10 +290,8 @@ static void queue_stop(struct fetch_queue *fq)
 /* Save the uids of the messages stored since the last flush and commit. */
 static int flush(struct sync_ctx *c, char **cause)
 {
-	double t0 = tms();
 	int rc = store_sync_put(c->st, c->uidvalidity, c->put, c->nput, cause);
 	size_t i;
-	T_put += tms() - t0;
 
 	for (i = 0; i < c->nput; i++)
 		free(c->put[i].keywords);
@@ -299,10 +300,7 @@ static int flush(struct sync_ctx *c, char **cause)
 		store_rollback(c->st);
 		return -1;
 	}
-	t0 = tms();
-	rc = store_commit(c->st, cause);
-	T_commit += tms() - t0;
-	return rc;
+	return store_commit(c->st, cause);
 }
 
 /* Store one parsed message (its strings move into the store's row); its
@@ -322,11 +320,10 @@ static int store_new(struct sync_ctx *c, struct fetched *f, char **cause)
 	m->source = xasprintf("imap:%u:%u", c->uidvalidity, f->uid);
 	m->flags = f->flags;
 	m->keywords = f->keywords ? xstrdup(f->keywords) : NULL;
-	double t0 = tms();
 	if (store_message_add(c->st, m, NULL, f->raw, f->len, &existed, cause) < 0)
 		return -1;
-	T_add += tms() - t0;
-	c->put[c->nput++] = (struct store_sync_msg){m->id, f->uid, f->flags, f->keywords, f->modseq};
+	c->put[c->nput++] =
+	    (struct store_sync_msg){m->id, f->uid, f->flags, f->keywords, f->modseq};
 	f->keywords = NULL; /* now c->put's */
 	if (!existed)
 		c->r->fetched++;
@@ -384,7 +381,6 @@ static int fetch_new(struct sync_ctx *c, const uint32_t *uids, size_t n, char **
 	if (rc < 0)
 		queue_stop(&fq);
 	pthread_join(th, NULL);
-	fprintf(stderr, "add %.0f put %.0f commit %.0f total-thread %.0f\n", T_add, T_put, T_commit, tms());
 	if (rc == 0 && fq.rc < 0) {
 		rc = -1;
 		*cause = fq.cause;

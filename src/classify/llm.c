@@ -115,7 +115,8 @@ static int check_verdict(const cJSON *j, struct cls_llm_verdict *v, char **cause
 	 * v->reason holds, so cut at a character boundary. */
 	i = strlen(clean);
 	if (i >= sizeof v->reason)
-		for (i = sizeof v->reason - 1; i > 0 && ((unsigned char)clean[i] & 0xC0) == 0x80; i--)
+		for (i = sizeof v->reason - 1; i > 0 && ((unsigned char)clean[i] & 0xC0) == 0x80;
+		     i--)
 			;
 	memcpy(v->reason, clean, i);
 	v->reason[i] = '\0';

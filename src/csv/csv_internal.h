@@ -37,6 +37,9 @@ void hll_add(struct hll *h, uint64_t hash);
 double hll_estimate(const struct hll *h);
 void hll_release(struct hll *h);
 
+/* Months since 1900-01 of a day since 1970-01-01 (csv/series.c). */
+int64_t month_of_day(int64_t day);
+
 /* The time series accumulator (csv/series.c). */
 #include "va/stats.h"
 struct ts_acc;
@@ -44,7 +47,7 @@ struct ts_acc *ts_acc_new(void);
 void ts_acc_free(struct ts_acc *t);
 /* One dated row: its day (days since 1970-01-01) and the values x[k] (where
  * ok[k]) of the first nx numeric columns. */
-void ts_acc_add(struct ts_acc *t, int64_t day, const double *x, const int *ok, size_t nx);
+void ts_acc_add(struct ts_acc *t, int64_t day, const double *x, const unsigned char *ok, size_t nx);
 /* The series with the columns keep[0..nkeep) of those added; -1 when no date
  * was added.  Release with ts_release. */
 int ts_acc_finish(const struct ts_acc *t, const size_t *keep, size_t nkeep,

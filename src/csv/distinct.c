@@ -21,20 +21,35 @@ static uint64_t mix64(uint64_t h)
 	return h;
 }
 
+/* wyhash's folded 128-bit multiply: 16 bytes per multiply, strong mixing. */
+static uint64_t mum(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
 uint64_t hash64(const char *s, size_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0x100000001b3ULL), w;
+	static const uint64_t p0 = 0xa0761d6478bd642fULL, p1 = 0xe7037ed1a0b428dbULL,
+	                      p2 = 0x8ebc6af09c88c6e3ULL;
+	uint64_t seed = p0 ^ mix64(n), a = 0, b = 0;
+	size_t len = n;
 
-	while (n >= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ mix64(w)) * 0x87c37b91114253d5ULL;
-		h = (h << 27) | (h >> 37);
-		s += 8;
-		n -= 8;
+	while (n > 16) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + 8, 8);
+		seed = mum(a ^ p1, b ^ seed);
+		s += 16;
+		n -= 16;
 	}
-	w = 0;
-	memcpy(&w, s, n);
-	return mix64(h ^ mix64(w ^ 0x2545f4914f6cdd1dULL));
+	a = b = 0;
+	if (n > 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + 8, n - 8);
+	} else
+		memcpy(&a, s, n);
+	return mix64(mum(a ^ p1, b ^ seed ^ p2) ^ len);
 }
 
 void distinct_init(struct distinct *d, size_t limit_bytes)

@@ -344,17 +344,11 @@ static void set_names(struct csv_reader *r, int header)
 	r->named = 1;
 }
 
-static void end_record(struct csv_reader *r)
+/* Hand r->fields[0..nf) over: the header, or a data row. */
+static void deliver(struct csv_reader *r)
 {
 	struct csv_row row;
-	size_t i;
 
-	xgrow((void **)&r->fields, &r->capfields, r->nf, sizeof *r->fields);
-	for (i = 0; i < r->nf; i++) {
-		r->fields[i].s = r->arena.buf + r->offs[i];
-		r->fields[i].len = (i + 1 < r->nf ? r->offs[i + 1] : r->arena.len) - r->offs[i] - 1;
-	}
-	r->in_record = 0;
 	if (!r->named) {
 		int header =
 		    r->header_req >= 0 ? r->header_req : looks_like_header(r->fields, r->nf);
@@ -371,6 +365,19 @@ static void end_record(struct csv_reader *r)
 	row.index = r->rows++;
 	if (!r->stop && r->fn(r->arg, &row))
 		r->stop = 1;
+}
+
+static void end_record(struct csv_reader *r)
+{
+	size_t i;
+
+	xgrow((void **)&r->fields, &r->capfields, r->nf, sizeof *r->fields);
+	for (i = 0; i < r->nf; i++) {
+		r->fields[i].s = r->arena.buf + r->offs[i];
+		r->fields[i].len = (i + 1 < r->nf ? r->offs[i + 1] : r->arena.len) - r->offs[i] - 1;
+	}
+	r->in_record = 0;
+	deliver(r);
 }
 
 /* A newline outside any record: an empty value in a one-column file, else a
@@ -443,26 +450,50 @@ static int trim_char(const struct csv_reader *r, char c)
 	return (c == ' ' || c == '\t') && c != r->fmt.delim;
 }
 
-/* Split complete lines (s ends with '\n') that hold no quote and no CR, and
- * hand their fields to the same callbacks libcsv would call, with libcsv's
- * trimming of unquoted fields. */
-static void split_plain(struct csv_reader *r, const char *s, const char *end)
+/* Split complete lines (s ends with '\n') that hold no quote and no CR, with
+ * libcsv's trimming of unquoted fields, without copying: each field is
+ * cut in place (a NUL written over the delimiter or the first trailing
+ * blank) and handed over where it lies in the chunk. */
+static void split_plain(struct csv_reader *r, char *s, char *end)
 {
-	const char *eol, *f, *d, *a, *b;
+	const char delim = r->fmt.delim;
+	char *f, *d, *e, *a, *b;
+	size_t n;
 
-	for (; s < end; s = eol + 1) {
-		eol = memchr(s, '\n', (size_t)(end - s));
-		for (f = s; eol > s && f <= eol; f = d + 1) {
-			d = memchr(f, r->fmt.delim, (size_t)(eol - f));
-			if (!d)
-				d = eol;
-			for (a = f; a < d && trim_char(r, *a); a++)
-				;
-			for (b = d; b > a && trim_char(r, b[-1]); b--)
-				;
-			add_field(r, (const unsigned char *)a, (size_t)(b - a), 1);
+	(void)end; /* the region ends with a newline: every scan below stops at one */
+	for (; s < end; s = d + 1) {
+		if (*s == '\n' || (*s == '\r' && s[1] == '\n')) { /* a blank line */
+			if (*s == '\r')
+				on_record(*s++, r);
+			d = s;
+			on_record('\n', r);
+			continue;
 		}
-		on_record('\n', r);
+		r->nf = 0;
+		for (f = s;; f = d + 1) {
+			for (d = f; *d != delim && *d != '\n'; d++)
+				;
+			e = *d == '\n' && d > f && d[-1] == '\r' ? d - 1 : d; /* CRLF */
+			for (a = f; a < e && trim_char(r, *a); a++)
+				;
+			for (b = e; b > a && trim_char(r, b[-1]); b--)
+				;
+			if (r->nf == r->capfields)
+				xgrow((void **)&r->fields, &r->capfields, r->nf + 1, sizeof *r->fields);
+			n = (size_t)(b - a);
+			r->fields[r->nf].s = a;
+			r->fields[r->nf++].len = n;
+			if (n > CSV_LONG_FIELD)
+				warn(r, CSV_W_LONGFIELD, r->line, "field %zu is %zu bytes long", r->nf, n);
+			if (*d == '\n') {
+				*b = '\0';
+				break;
+			}
+			*b = '\0';
+		}
+		r->pending_cr = 0;
+		r->rec_line = r->line++;
+		deliver(r);
 	}
 }
 
@@ -483,15 +514,34 @@ static int plain_ascii(const char *buf, size_t n)
 	return !(acc & 0x8080808080808080ULL);
 }
 
-/* Most chunks of most files are ASCII with no quote and no CR: their whole
+/* 1 when every CR in buf is the first half of a CRLF line end. */
+static int crlf_only(const char *buf, size_t n)
+{
+	const char *p = buf, *end = buf + n;
+
+	while ((p = memchr(p, '\r', (size_t)(end - p))) != NULL) {
+		if (p + 1 >= end || p[1] != '\n')
+			return 0;
+		p += 2;
+	}
+	return 1;
+}
+
+/* Most chunks of most files are ASCII with no quote and no lone CR: their whole
  * lines are split here, much faster than libcsv's byte-by-byte state
  * machine; libcsv takes the partial lines at both ends and every other chunk. */
-static int feed_chunk(struct csv_reader *r, const char *buf, size_t n, char **cause)
+static int feed_chunk(struct csv_reader *r, char *buf, size_t n, char **cause)
 {
-	const char *first, *last, *end = buf + n;
+	char *first, *last, *end = buf + n;
 
-	if (r->no_fast || memchr(buf, '"', n) || memchr(buf, '\r', n) || !plain_ascii(buf, n))
+	if (r->no_fast || memchr(buf, '"', n) || !crlf_only(buf, n) || !plain_ascii(buf, n))
 		return feed(r, buf, n, cause);
+	if (r->pending_cr && n && buf[0] == '\n') { /* the LF of a CRLF split between chunks */
+		if (feed(r, buf, 1, cause) < 0)
+			return -1;
+		buf++;
+		n--;
+	}
 	first = buf;
 	if (r->p.pstate != 0 || r->in_record) { /* finish the line libcsv started */
 		if (!(first = memchr(buf, '\n', n)))

@@ -59,13 +59,20 @@ void ts_acc_free(struct ts_acc *t)
 	free(t);
 }
 
-static int64_t month_of_day(int64_t day)
+/* See csv_internal.h: the civil calendar by arithmetic (H. Hinnant's
+ * civil_from_days), no gmtime per row. */
+int64_t month_of_day(int64_t day)
 {
-	time_t tt = (time_t)(day * 86400);
-	struct tm tm;
+	int64_t z = day + 719468, era, doe, yoe, doy, mp, y, m;
 
-	gmtime_r(&tt, &tm);
-	return (int64_t)(tm.tm_year + 1900) * 12 + tm.tm_mon - MON_FIRST;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = yoe + era * 400 + (m <= 2);
+	return y * 12 + (m - 1) - MON_FIRST;
 }
 
 static void merge(struct ts_bucket *to, const struct ts_bucket *from)
@@ -119,7 +126,7 @@ static struct ts_bucket *day_bucket(struct ts_acc *t, int64_t day)
 	return &t->b[day - t->lo];
 }
 
-void ts_acc_add(struct ts_acc *t, int64_t day, const double *x, const int *ok, size_t nx)
+void ts_acc_add(struct ts_acc *t, int64_t day, const double *x, const unsigned char *ok, size_t nx)
 {
 	struct ts_bucket *b;
 	size_t k;

@@ -327,17 +327,16 @@ static void add_number(struct stats *s, struct acc *a, const struct value *v, si
 
 static void add_date(struct acc *a, const struct value *v)
 {
-	time_t t = (time_t)floor(v->num / 86400) * 86400;
-	struct tm tm;
-	int idx;
+	double day = floor(v->num / 86400);
+	int64_t idx;
 
 	if (v->num < a->dmin)
 		a->dmin = v->num;
 	if (v->num > a->dmax)
 		a->dmax = v->num;
-	if (!gmtime_r(&t, &tm))
+	if (day < -1e7 || day > 1e7)
 		return;
-	idx = (tm.tm_year + 1900) * 12 + tm.tm_mon - MONTH_FIRST;
+	idx = month_of_day((int64_t)day);
 	if (idx < 0 || idx >= NMONTHS)
 		return;
 	if (!a->months)
@@ -345,15 +344,29 @@ static void add_date(struct acc *a, const struct value *v)
 	a->months[idx]++;
 }
 
+static uint64_t continuation_bytes(const char *s, size_t n)
+{
+	uint64_t c = 0, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) { /* bit 7 set and bit 6 clear, 8 bytes at a time */
+		memcpy(&w, s + i, 8);
+		c += (uint64_t)__builtin_popcountll(w & ~(w << 1) & 0x8080808080808080ULL);
+	}
+	for (; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) == 0x80;
+	return c;
+}
+
 /* h: the hash of the value (its string, or for numbers the number, so
  * that 1.0 and 1 are one distinct value). */
 static void add_text(struct acc *a, const char *str, size_t n, uint64_t h, int ascii)
 {
-	uint64_t len = n, i;
+	uint64_t len = n;
 	size_t k;
 
-	for (i = 0; !ascii && i < n; i++) /* code points: count bytes that do not continue one */
-		len -= ((unsigned char)str[i] & 0xc0) == 0x80;
+	if (!ascii) /* code points: count the bytes that continue one (10xxxxxx) */
+		len -= continuation_bytes(str, n);
 	if (len < a->lmin)
 		a->lmin = len;
 	if (len > a->lmax)
@@ -441,18 +454,6 @@ static void corr_flush(struct stats *s)
 	s->ncblk = 0;
 }
 
-static void corr_row(struct stats *s, const double *x, const int *ok)
-{
-	size_t i;
-
-	for (i = 0; i < s->ncorr; i++) {
-		s->cblk[s->ncblk][i] = x[i];
-		s->cbok[s->ncblk][i] = (unsigned char)ok[i];
-	}
-	if (++s->ncblk == BLK)
-		corr_flush(s);
-}
-
 static struct group_stats *group_find(struct stats *s, const char *key, size_t n)
 {
 	uint64_t h = hash64(key, n);
@@ -491,7 +492,8 @@ static void group_add(struct group_col *g, double x)
 	g->mean += (x - g->mean) / (double)g->n;
 }
 
-static void add_cell(struct stats *s, size_t j, const struct csv_field *f, double *cx, int *cok,
+static void add_cell(struct stats *s, size_t j, const struct csv_field *f, double *cx,
+                     unsigned char *cok,
                      struct group_stats *g)
 {
 	struct acc *a = &s->acc[j];
@@ -528,11 +530,12 @@ static void add_cell(struct stats *s, size_t j, const struct csv_field *f, doubl
 
 void stats_add_row(struct stats *s, const struct csv_row *row)
 {
-	double cx[MAX_CORR];
-	int cok[MAX_CORR] = {0};
+	double *cx = s->cblk[s->ncblk]; /* the row's numbers go straight into the block */
+	unsigned char *cok = s->cbok[s->ncblk];
 	struct group_stats *g = NULL;
 	size_t j;
 
+	memset(cok, 0, MAX_CORR);
 	s->rows++;
 	s->thas = 0;
 	if (s->gcol >= 0) {
@@ -546,13 +549,13 @@ void stats_add_row(struct stats *s, const struct csv_row *row)
 		else
 			s->acc[j].kinds[VAL_NULL]++; /* a short row: the missing cells are nulls */
 	}
-	if (s->ncorr > 1)
-		corr_row(s, cx, cok);
 	if (s->thas) {
 		if (!s->ts)
 			s->ts = ts_acc_new();
 		ts_acc_add(s->ts, s->tday, cx, cok, s->ncorr);
 	}
+	if (s->ncorr > 1 && ++s->ncblk == BLK)
+		corr_flush(s);
 }
 
 /* ---- pass 2: ranks in buckets, histogram bins ---- */
@@ -617,8 +620,10 @@ static void plan_ranks(struct stats *s, struct acc *a)
 			cum = 0;
 			b = 0;
 		}
-		while (cum + a->bucket[b] <= a->rank[k]) /* ranks ascend: continue the walk */
+		while (b < NBUCKET - 1 && cum + a->bucket[b] <= a->rank[k]) /* ranks ascend */
 			cum += a->bucket[b++];
+		if (cum + a->bucket[b] <= a->rank[k]) /* fewer values in the buckets than nnum */
+			a->approx = 1;
 		a->rbucket[k] = b;
 		a->rbelow[k] = cum;
 		if (k == 0 || b != a->rbucket[k - 1])

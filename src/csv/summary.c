@@ -1,12 +1,15 @@
 /*
  * csv/summary.c: the offline summary writer.  It states facts va computed
  * (never rows): size, missing data, skew and far outliers, strong
- * correlations, date ranges, columns that look suspicious, input problems.
+ * correlations, date ranges, columns that look suspicious, trends over the
+ * time series (lowest and highest mean per period), input problems.
  * An LLM summary, when one is configured, replaces it through the hook in
  * app/analysis.c and sees only report_json().
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "va/chart.h"
 #include "va/util.h"
@@ -71,6 +74,49 @@ static void correlations(struct strbuf *sb, const struct stats *s)
 		}
 }
 
+static void period_name(const struct time_series *ts, size_t i, char *buf, size_t len)
+{
+	time_t t = (time_t)ts->start[i];
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm))
+		snprintf(buf, len, "?");
+	else
+		strftime(buf, len, ts->unit == TS_MONTH ? "%Y-%m" : "%Y-%m-%d", &tm);
+}
+
+/* Trends: the lowest and highest mean per period of the first numeric
+ * columns the time series follows. */
+static void trends(struct strbuf *sb, const struct stats *s)
+{
+	const struct time_series *ts = stats_series(s);
+	char lo_s[16], hi_s[16];
+	size_t k, i, lo, hi, seen;
+	double v;
+
+	for (k = 0; ts && ts->n >= 3 && k < ts->nseries && k < 3; k++) {
+		lo = hi = ts->n;
+		for (i = seen = 0; i < ts->n; i++) {
+			if (isnan(v = ts->mean[i * ts->nseries + k]))
+				continue;
+			seen++;
+			if (lo == ts->n || v < ts->mean[lo * ts->nseries + k])
+				lo = i;
+			if (hi == ts->n || v > ts->mean[hi * ts->nseries + k])
+				hi = i;
+		}
+		if (seen < 3 || lo == hi)
+			continue;
+		period_name(ts, lo, lo_s, sizeof lo_s);
+		period_name(ts, hi, hi_s, sizeof hi_s);
+		sb_addf(sb, " By %s of \"%s\", the mean of \"%s\" runs from %.4g (the %s of %s) to %.4g (the %s of %s).",
+		        ts_unit_name(ts->unit), stats_col(s, ts->col)->name,
+		        stats_col(s, ts->series_col[k])->name, ts->mean[lo * ts->nseries + k],
+		        ts_unit_name(ts->unit), lo_s, ts->mean[hi * ts->nseries + k],
+		        ts_unit_name(ts->unit), hi_s);
+	}
+}
+
 char *summary_offline(const struct report_input *in)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -88,6 +134,7 @@ char *summary_offline(const struct report_input *in)
 		suspicious(&sb, stats_col(s, i));
 	}
 	correlations(&sb, s);
+	trends(&sb, s);
 	for (k = 0; k < CSV_W_NKINDS; k++)
 		problems += in->warn_counts[k];
 	if (problems)

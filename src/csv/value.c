@@ -128,9 +128,10 @@ static int num_short(const char *s, size_t n, double *out, int *is_int, int64_t 
 	return 1;
 }
 
-/* Long numbers (19-32 characters: 0.016666666666666666) need the slow exact
+/* Numbers of 8-32 characters that the short parser leaves (mantissas past
+ * 2^53 such as 0.016666666666666666, exponents) may need the slow exact
  * division; columns of them usually repeat a few values, so the results are
- * kept in a small direct-mapped cache per thread. */
+ * kept in a small direct-mapped cache per thread (key: all their bytes). */
 #define NCACHE 1024
 struct num_memo {
 	char key[32];
@@ -161,7 +162,7 @@ int num_parse(const char *s, size_t n, double *out, int *is_int, int64_t *iv)
 		return 0;
 	if (n <= 18 && (rc = num_short(s, n, out, is_int, iv)) >= 0)
 		return rc;
-	if (n > sizeof e->key)
+	if (n < 8 || n > sizeof e->key) /* short ones (exponents), very long ones */
 		return num_general(s, n, out, is_int, iv);
 	e = memo_slot(s, n);
 	if (e->len == n && !memcmp(e->key, s, n)) {
@@ -258,18 +259,22 @@ static int digits(const char *s, size_t n, size_t *i, int min, int max, int *v)
 	return k >= min;
 }
 
+#define M3(a, b, c) ((unsigned)(a) << 16 | (unsigned)(b) << 8 | (unsigned)(c))
+
 static int month_name(const char *s, size_t n, size_t *i)
 {
-	static const char names[] = "janfebmaraprmayjunjulaugsepoctnovdec";
-	char lc[3];
+	static const unsigned names[12] = {
+	    M3('j', 'a', 'n'), M3('f', 'e', 'b'), M3('m', 'a', 'r'), M3('a', 'p', 'r'),
+	    M3('m', 'a', 'y'), M3('j', 'u', 'n'), M3('j', 'u', 'l'), M3('a', 'u', 'g'),
+	    M3('s', 'e', 'p'), M3('o', 'c', 't'), M3('n', 'o', 'v'), M3('d', 'e', 'c')};
+	unsigned lc;
 	int k;
 
 	if (*i + 3 > n)
 		return 0;
-	for (k = 0; k < 3; k++)
-		lc[k] = (char)(s[*i + k] | 0x20);
+	lc = M3(s[*i] | 0x20, s[*i + 1] | 0x20, s[*i + 2] | 0x20) & 0xffffff;
 	for (k = 0; k < 12; k++)
-		if (!memcmp(names + 3 * k, lc, 3)) {
+		if (lc == names[k]) {
 			*i += 3;
 			while (*i < n && s[*i] >= 'a' && s[*i] <= 'z')
 				(*i)++; /* "January" */
@@ -393,11 +398,12 @@ static int parse_bool(const char *s, size_t n, struct value *v)
 	static const struct {
 		const char *w;
 		int v;
-	} words[] = {{"true", 1}, {"false", 0}, {"yes", 1}, {"no", 0}};
+		size_t n;
+	} words[] = {{"true", 1, 4}, {"false", 0, 5}, {"yes", 1, 3}, {"no", 0, 2}};
 	size_t k, j;
 
 	for (k = 0; k < VA_ARRAY_LEN(words); k++) {
-		if (strlen(words[k].w) != n)
+		if (words[k].n != n)
 			continue;
 		for (j = 0; j < n && (s[j] | 0x20) == words[k].w[j]; j++)
 			;

@@ -126,7 +126,8 @@ static int64_t json_int(const cJSON *o, const char *name, int64_t def)
 	/* Bounded (a few million years) so that the cast is defined and "now +
 	 * expires_in" cannot overflow; beyond that the value is garbage. */
 	if (cJSON_IsNumber(v))
-		return v->valuedouble > -1e14 && v->valuedouble < 1e14 ? (int64_t)v->valuedouble : def;
+		return v->valuedouble > -1e14 && v->valuedouble < 1e14 ? (int64_t)v->valuedouble
+		                                                       : def;
 	if (cJSON_IsString(v)) {
 		n = strtoll(v->valuestring, NULL, 10);
 		return n > -100000000000000LL && n < 100000000000000LL ? n : def;

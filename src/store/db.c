@@ -199,11 +199,12 @@ static int exec_simple(struct store *st, const char *sql, const char *what, char
  * is part of the transaction, so a rollback or a crash takes it away too. */
 int store_begin(struct store *st, char **cause)
 {
+	static const char defer_sql[] =
+	    "INSERT INTO fts_defer(one, since) SELECT 1, coalesce(max(id), 0) FROM messages";
+
 	if (exec_simple(st, "BEGIN IMMEDIATE", "begin a transaction", cause) < 0)
 		return -1;
-	if (exec_simple(st,
-	                "INSERT INTO fts_defer(one, since) SELECT 1, coalesce(max(id), 0) FROM messages",
-	                "begin a transaction", cause) < 0) {
+	if (exec_simple(st, defer_sql, "begin a transaction", cause) < 0) {
 		store_rollback(st);
 		return -1;
 	}

@@ -116,14 +116,21 @@ static char *problems_text(const struct message *m)
 	return sb_detach(&sb);
 }
 
-static int insert_row(struct store *st, struct message *m, const char *path, char **cause)
+/* The row, with its thread (`thread`, or 0: a thread of its own, whose id is
+ * the row's: the id is chosen here, as SQLite would, so that the row is
+ * written once rather than rewritten by an UPDATE of thread_id). */
+static int insert_row(struct store *st, struct message *m, const char *path, int64_t thread,
+                      char **cause)
 {
 	static const char sql[] =
 	    "INSERT INTO messages(account_id, folder_id, source, path, message_id, in_reply_to, refs,"
 	    " from_name, from_addr, to_addrs, cc_addrs, reply_to, subject, date, list_id,"
 	    " list_unsubscribe, precedence, auto_submitted, content_type, headers, body,"
-	    " body_from_html, size, hash, flags, keywords, n_attachments, problems, added_at)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	    " body_from_html, size, hash, flags, keywords, n_attachments, problems, added_at,"
+	    " id, thread_id)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+	    " (SELECT coalesce(max(id), 0) + 1 FROM messages),"
+	    " coalesce(?30, (SELECT coalesce(max(id), 0) + 1 FROM messages)))";
 	const char *texts[] = {m->source,   path,        m->message_id, m->in_reply_to, m->references,
 	                       m->from_name, m->from_addr, m->to,       m->cc,          m->reply_to,
 	                       m->subject};
@@ -154,9 +161,13 @@ static int insert_row(struct store *st, struct message *m, const char *path, cha
 	st_bind_text(s, 28, problems);
 	free(problems);
 	sqlite3_bind_int64(s, 29, time_now());
+	if (thread > 0)
+		sqlite3_bind_int64(s, 30, thread);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : st_fail(st, cause, "store the message");
-	if (rc == 0)
+	if (rc == 0) {
 		m->id = sqlite3_last_insert_rowid(st->db);
+		m->thread_id = thread > 0 ? thread : m->id;
+	}
 	return rc;
 }
 
@@ -287,32 +298,35 @@ static int adopt_children(struct store *st, const struct message *m, int64_t thr
 	return 0;
 }
 
-static int link_thread(struct store *st, struct message *m, char **cause)
+/* The thread of the nearest ancestor already stored: its id, 0 (none) or -1. */
+static int64_t find_thread(struct store *st, const struct message *m, char **ids, size_t n,
+                           char **cause)
+{
+	int64_t thread = 0;
+	size_t i;
+
+	for (i = 0; i < n && thread == 0; i++)
+		thread = thread_of_msgid(st, m->account_id, ids[i], cause);
+	return thread;
+}
+
+/* Add the row in its thread, its references, and merge the threads of
+ * earlier messages that name it. */
+static int add_threaded(struct store *st, struct message *m, const char *path, char **cause)
 {
 	char **ids;
 	size_t n = ancestor_ids(m, &ids), i;
-	int64_t thread = 0;
-	sqlite3_stmt *s;
-	int rc = link_refs(st, m, ids, n, cause);
+	int64_t thread = find_thread(st, m, ids, n, cause);
+	int rc = thread < 0 ? -1 : insert_row(st, m, path, thread, cause);
 
-	for (i = 0; rc == 0 && i < n && thread == 0; i++)
-		thread = thread_of_msgid(st, m->account_id, ids[i], cause);
+	if (rc == 0)
+		rc = link_refs(st, m, ids, n, cause);
 	for (i = 0; i < n; i++)
 		free(ids[i]);
 	free(ids);
-	if (rc < 0 || thread < 0)
+	if (rc < 0)
 		return -1;
-	if (thread == 0)
-		thread = m->id;
-	s = st_cached(st, SQ_THREAD_SET, "UPDATE messages SET thread_id = ? WHERE id = ?", cause);
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, thread);
-	sqlite3_bind_int64(s, 2, m->id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return st_fail(st, cause, "link a thread");
-	m->thread_id = thread;
-	return adopt_children(st, m, thread, cause);
+	return adopt_children(st, m, m->thread_id, cause);
 }
 
 int64_t store_message_add(struct store *st, struct message *m, const char *path, const char *raw,
@@ -329,8 +343,9 @@ int64_t store_message_add(struct store *st, struct message *m, const char *path,
 	}
 	if (sqlite3_exec(st->db, "SAVEPOINT msg_add", NULL, NULL, NULL) != SQLITE_OK)
 		return st_fail(st, cause, "store the message");
-	if (insert_row(st, m, path, cause) < 0 || (raw && insert_raw(st, m->id, raw, rawlen, cause) < 0) ||
-	    insert_attachments(st, m, cause) < 0 || link_thread(st, m, cause) < 0) {
+	if (add_threaded(st, m, path, cause) < 0 ||
+	    (raw && insert_raw(st, m->id, raw, rawlen, cause) < 0) ||
+	    insert_attachments(st, m, cause) < 0) {
 		sqlite3_exec(st->db, "ROLLBACK TO msg_add; RELEASE msg_add", NULL, NULL, NULL);
 		m->id = 0;
 		return -1;

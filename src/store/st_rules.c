@@ -222,7 +222,7 @@ int store_rule_candidates(struct store *st, const char *where, int64_t value, in
 	} q[] = {
 	    {"after_id", "SELECT id FROM messages WHERE id > ? ORDER BY id"},
 	    {"classified_since",
-	     "SELECT id FROM messages WHERE classified_at >= ? AND category IS NOT NULL ORDER BY id"},
+	     "SELECT id FROM messages WHERE classified_at >= ? ORDER BY id"},
 	    {"date_since", "SELECT id FROM messages WHERE date >= ? ORDER BY id"},
 	    {"all", "SELECT id FROM messages WHERE ? >= 0 ORDER BY id"},
 	};

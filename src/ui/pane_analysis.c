@@ -416,7 +416,13 @@ static void ana_draw_row(struct pane *p, WINDOW *w, int y, size_t row, int selec
 
 	(void)selected;
 	(void)row;
-	if (ap->a)
+	if (ap->a && !ap->a->ncols) {
+		if (y == 0)
+			draw_header(p, w, y);
+		else if (y == 1)
+			ui_put(w, y, 0, "no columns", p->width,
+			       theme_attr(&p->ui->theme, ROLE_NOTICE));
+	} else if (ap->a)
 		draw_result(p, w, y);
 	else if (ap->job)
 		draw_job(p, w, y);
@@ -484,7 +490,7 @@ static int ana_command(struct pane *p, enum cmd_id cmd)
 	struct ana_pane *ap = p->data;
 	char *cause = NULL;
 
-	if (ap->a && move_cmd(p, cmd) == UI_DRAW)
+	if (ap->a && ap->a->ncols && move_cmd(p, cmd) == UI_DRAW)
 		return UI_DRAW;
 	switch (cmd) {
 	case CMD_OPEN:

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "ui_internal.h"
+#include "va/accounts.h"
 #include "va/app.h"
 #include "va/conf.h"
 #include "va/log.h"
@@ -477,12 +478,14 @@ static void ui_run(struct ui *ui, struct errlist *errs, int64_t t0)
 
 int ui_main(int argc, char **argv)
 {
-	struct app_opts o = {NULL, NULL, NULL};
+	struct accounts_io io;
+	struct app_opts o = {NULL, NULL, &io};
 	struct errlist errs = {NULL, 0};
 	struct ui ui;
 	char *cause = NULL;
 	int64_t t0 = time_now_ms();
 
+	accounts_quiet_io(&io); /* background jobs cannot ask: VA_PASSPHRASE_FILE or the keyring */
 	parse_args(argc, argv, &o);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fputs("va: the terminal interface needs a terminal; see va --help for commands\n",

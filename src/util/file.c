@@ -66,9 +66,9 @@ int file_check_private(const char *path, char **cause)
 		                 "others could change it (fix: chown %ld %s)",
 		                 path, (long)st.st_uid, (long)geteuid(), path);
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return set_cause(cause,
-		                 "refusing to use \"%s\": it is writable by %s (fix: chmod go-w %s)",
-		                 path, st.st_mode & S_IWOTH ? "everyone" : "its group", path);
+		return set_cause(
+		    cause, "refusing to use \"%s\": it is writable by %s (fix: chmod go-w %s)",
+		    path, st.st_mode & S_IWOTH ? "everyone" : "its group", path);
 	return 0;
 }
 

@@ -79,6 +79,10 @@ if [ -f "$DATA/seattle-weather.csv" ]; then
 	want=$(awk -F, '$1 ~ /^2013-07/ { n++; s += $3 } END { printf "%d %.6f", n, s / n }' "$DATA/seattle-weather.csv")
 	is "July 2013: rows and mean temp_max match awk" \
 		"$(jq -r '.time_series.periods[] | select(.start == "2013-07-01") | "\(.rows) \(.mean.temp_max * 1e6 | round / 1e6)"' <<<"$OUT" | awk '{ printf "%d %.6f", $1, $2 }')" "$want"
+	want=$(awk -F, 'NR > 1 { m = substr($1, 1, 7); n[m]++; s[m] += $3 } END { for (k in n) printf "%.4g %s\n", s[k] / n[k], k }' \
+		"$DATA/seattle-weather.csv" | sort -g | sed -n '$p')
+	like "offline summary: the trend names the highest month ($want)" "$(jq -r .summary <<<"$OUT")" \
+		"the mean of \"temp_max\" runs from 6.106 (the month of 2013-01) to ${want% *} (the month of ${want#* })"
 	run "$VA" analyze --no-save --report "$T/sw.html" "$DATA/seattle-weather.csv"
 	like "report: a time series section" "$(cat "$T/sw.html")" 'Time series: &quot;date&quot; by month'
 	is "report: rows and means charted" "$(grep -o '<svg' "$T/sw.html" | wc -l)" 11

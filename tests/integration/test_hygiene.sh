@@ -19,6 +19,9 @@
 # run, keeping everything va printed for the leak checks
 run() { OUT=$("$@" 2>"$T/stderr"); RC=$?; ERR=$(cat "$T/stderr"); printf '%s\n%s\n' "$OUT" "$ERR" >>"$T/captured"; }
 umask 022
+# A private copy: a rebuild while the test runs must not change the binary
+# under test (or make it unexecutable half-way through a link).
+cp "$VA" "$T/va" && VA=$T/va
 
 FIX=$ROOT/tests/fixtures/mailserver
 for tool in dovecot python3 curl jq sqlite3; do
@@ -124,10 +127,17 @@ else
 	fail "read the daemon's /proc/PID/environ and cmdline" "no /proc/$DAEMON"
 fi
 
-# The secrets: the password, the passphrase, every token the server issued.
+# The secrets: the password, the passphrase, every token the server issued,
+# and each access token as it goes over the wire (base64 of the XOAUTH2
+# initial response).
 secrets() {
+	local tok
 	printf '%s\n%s\n' "$PASSWORD" "$PASSPHRASE"
 	grep -E '^(at|rt)-' "$T/tokens"
+	grep -E '^at-' "$T/tokens" | while read -r tok; do
+		printf 'user=%s\001auth=Bearer %s\001\001' "$U" "$tok" | base64 -w0
+		echo
+	done
 }
 is "the server issued tokens to va" "$(grep -cE '^(at|rt)-' "$T/tokens" | awk '{print ($1 >= 2)}')" 1
 

@@ -97,6 +97,9 @@ like "  ... dot-stuffing undone: the dotted lines arrive intact" "$RAW" \
 run "$VA" --json sync work
 run "$VA" --json list --account work --folder Sent
 is "sender's Sent folder has the copy" "$(jget '.[0].message_id')" "$MID"
+run "$VA" --json audit list
+is "the audit log records the send, with its Message-ID and recipient" \
+	"$(jq -r '[.[] | select(.kind == "send")][0] | [.target.message_id, .target.to[0]] | join(" ")' <<<"$OUT")" "$MID bob@example.test"
 
 write_conf "$MS_SUBMISSIONS_PORT" implicit "$MS_CA"
 printf 'ASCII only.\n' >"$T/body2"

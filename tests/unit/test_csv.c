@@ -351,6 +351,38 @@ static void test_fast_path_equals_libcsv(void **state)
 	sb_release(&t);
 }
 
+/* The same with CRLF line ends throughout (the fast path takes CRLF chunks
+ * too): blank CRLF lines, empty last fields, a lone CR, and CRLFs cut by
+ * every chunk boundary (each line is 10 bytes, the chunk 256 KiB). */
+static void test_fast_path_crlf(void **state)
+{
+	struct strbuf t = STRBUF_INIT;
+	char *a, *b;
+	int i, shift;
+
+	(void)state;
+	for (shift = 0; shift < 10; shift++) {
+		sb_init(&t);
+		sb_adds(&t, "a,b,c\r\n");
+		sb_addf(&t, "%.*s", shift, "xxxxxxxxxx"); /* moves the boundaries */
+		sb_adds(&t, ",1,2\r\n");
+		for (i = 0; t.len < 600000; i++) {
+			if (i % 5003 == 0)
+				sb_adds(&t, "\r\n");
+			if (i == 30000)
+				sb_adds(&t, "lone\rcr,1,2\r\n");
+			sb_addf(&t, "%05d,,%d\r\n", i % 100000, i % 7);
+		}
+		a = dump(t.buf, t.len, 1);
+		b = dump(t.buf, t.len, 0);
+		assert_true(strlen(a) > 100000);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+		sb_release(&t);
+	}
+}
+
 /* ---- statistics ---- */
 
 static void add_rows(struct stats *s, char (*cells)[2][32], size_t n, int pass)
@@ -513,6 +545,7 @@ int main(void)
 	    cmocka_unit_test(test_unterminated_and_no_header),
 	    cmocka_unit_test(test_long_field),
 	    cmocka_unit_test(test_fast_path_equals_libcsv),
+	    cmocka_unit_test(test_fast_path_crlf),
 	    cmocka_unit_test(test_quantiles_small),
 	    cmocka_unit_test(test_two_pass_equals_one_pass),
 	    cmocka_unit_test(test_quantiles_from_distinct),
