@@ -65,6 +65,7 @@ struct train_report {
 	size_t from_folders; /* new labels from folder names and flags */
 	size_t learned;      /* labels learned in this run */
 	long labels;         /* labels the model has learned in all */
+	double spam_cut;     /* the model's spam cut after training (cls_model_spam_cut) */
 	struct app_failure *failures;
 	size_t nfailures, cap;
 };

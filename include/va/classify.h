@@ -29,7 +29,8 @@ enum cls_category {
 /* Below this confidence a verdict is "unsure": shown as such, not as a guess. */
 #define CLS_UNSURE_BELOW 60
 /* Spam hides mail, so losing a real message costs more than seeing a spam:
- * a spam verdict needs this much; below it the verdict is unsure. */
+ * an untrained model files as spam from this p(spam) (percent); training
+ * chooses its own cut (cls_model_spam_cut). */
 #define CLS_SPAM_SURE 90
 /* Hashed feature space: 2^20 buckets. */
 #define CLS_BITS     20
@@ -81,10 +82,17 @@ void cls_model_free(struct cls_model *m);
 /* Labels learned so far (persisted by the caller with the weights). */
 long cls_model_labels(const struct cls_model *m);
 void cls_model_set_labels(struct cls_model *m, long n);
-/* Calibration temperature (1: none); learned by cls_model_train on a held-out
- * eighth of batches of 40 or more.  Persisted by the caller like the labels. */
+/* Calibration temperature (1: none); learned by cls_model_train on
+ * cross-validated scores of batches of 40 or more.  Persisted by the caller like the labels. */
 double cls_model_temperature(const struct cls_model *m);
 void cls_model_set_temperature(struct cls_model *m, double t); /* out of range: 1 */
+/* The spam cut: a message is filed as spam when its calibrated p(spam) is at
+ * least this.  Spam hides mail, so the cut costs a real message filed as spam
+ * far more than a spam let through: cls_model_train chooses it on
+ * cross-validated scores of batches with enough ham and spam; before that it
+ * is CLS_SPAM_SURE / 100.  Persisted by the caller like the temperature. */
+double cls_model_spam_cut(const struct cls_model *m);
+void cls_model_set_spam_cut(struct cls_model *m, double cut); /* out of [0.5, 0.995]: default */
 
 float cls_model_weight(const struct cls_model *m, uint32_t bucket, int cat);
 /* Set a weight (loading); does not mark it changed. */
@@ -100,15 +108,16 @@ size_t cls_model_changed(const struct cls_model *m); /* buckets changed, not yet
 
 /* One online step towards `cat` (one triage action or one LLM verdict). */
 void cls_model_learn(struct cls_model *m, const struct cls_features *f, int cat);
-/* Learn a batch: a few shuffled passes with a falling step, then calibrate
- * the confidence on the held-out part and learn that part too (va train). */
+/* Learn a batch: cross-validate to calibrate the confidence and choose the
+ * spam cut, then a few shuffled passes with a falling step (va train). */
 void cls_model_train(struct cls_model *m, const struct cls_features *set, const int *cats,
                      size_t n);
 
 struct cls_verdict {
 	int category;       /* the most probable category */
 	int confidence;     /* 0-100: its calibrated probability */
-	int unsure;         /* confidence < CLS_UNSURE_BELOW (CLS_SPAM_SURE for spam) */
+	int unsure;         /* confidence < CLS_UNSURE_BELOW, or spam most likely but
+	                       p(spam) under the spam cut */
 	double p[CLS_NCAT]; /* probability of each category */
 	char reason[240];   /* "List-Unsubscribe header, subject word \"sale\"" */
 };

@@ -16,6 +16,7 @@
 #define VA_SECRET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Ask the user for the secrets-file passphrase.  `create` is set when the file
  * does not exist yet (ask twice).  Returns a string the caller wipes with
@@ -58,6 +59,11 @@ int secrets_unlock(struct secrets *s, char **cause);
 /* Probe the Secret Service: 0 when it answers, else -1 and *cause in va's
  * words (no session bus, no Secret Service, locked keyring). */
 int secrets_keyring_probe(char **cause);
+
+/* How long the file backend keeps its derived key in the kernel's user
+ * keyring after its last use ([secrets] cache; 0: never).  Call once at
+ * start-up, before threads. */
+void secrets_cache_ttl(int64_t seconds);
 
 /* Overwrite a secret string with zeros and free it; NULL is fine. */
 void secret_free(char *s);

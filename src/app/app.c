@@ -12,6 +12,7 @@
 #include "va/log.h"
 #include "va/maildir.h"
 #include "va/paths.h"
+#include "va/secret.h"
 #include "va/util.h"
 
 static void app_error(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -138,6 +139,7 @@ int app_open(struct app **out, const struct app_opts *o, char **cause)
 		}
 	}
 	open_log(app->conf);
+	secrets_cache_ttl(conf_get_duration(app->conf, "secrets", "cache"));
 	app->share_dir = paths_share_dir();
 	app->data_dir = pick_data_dir(o, app->conf);
 	if (mkdir_p(app->data_dir, 0700, cause) < 0) {

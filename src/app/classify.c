@@ -24,6 +24,7 @@
 #define CURSOR_KEY     "classify.trained_label"
 #define LABELS_FEATURE "_labels"
 #define TEMP_FEATURE   "_temperature"
+#define CUT_FEATURE    "_spam_cut"
 
 /* ---- the model in the store ---- */
 
@@ -41,6 +42,10 @@ static void load_param(void *arg, const char *feature, const char *category, dou
 	}
 	if (!strcmp(feature, TEMP_FEATURE)) {
 		cls_model_set_temperature(m, value);
+		return;
+	}
+	if (!strcmp(feature, CUT_FEATURE)) {
+		cls_model_set_spam_cut(m, value);
 		return;
 	}
 	b = strtoul(feature, &end, 10);
@@ -78,6 +83,7 @@ static int model_save(struct app *app, struct cls_model *m, int64_t cursor, char
 	cls_model_weights(m, 0, save_weight, w);
 	store_classifier_put(w, LABELS_FEATURE, "*", (double)cls_model_labels(m));
 	store_classifier_put(w, TEMP_FEATURE, "*", cls_model_temperature(m));
+	store_classifier_put(w, CUT_FEATURE, "*", cls_model_spam_cut(m));
 	if (store_classifier_writer_end(w, cause) < 0)
 		return -1;
 	if (cursor <= 0)
@@ -482,6 +488,7 @@ static int learn_set(struct app *app, struct train_set *s, int64_t cursor, struc
 	rc = model_save(app, m, cursor, cause);
 	r->learned += s->n;
 	r->labels = cls_model_labels(m);
+	r->spam_cut = cls_model_spam_cut(m);
 	cls_model_free(m);
 	return rc;
 }

@@ -27,12 +27,16 @@
 #define EPOCHS     3
 #define WEIGHT_MAX 12.0f
 #define WEIGHT_MIN 0.002f /* smaller weights are dropped when handed out (not priors) */
-#define HOLD_EVERY 8      /* one message in 8 calibrates a batch */
 #define HOLD_MIN   40     /* smaller batches keep the temperature they have */
 #define TEMP_MIN   0.5
 #define RUNS       4
 #define RUNS_MIN   200 /* smaller batches: one run */
 #define TEMP_MAX   20.0
+#define FOLDS      4    /* cross-validation folds for the temperature and the spam cut */
+#define FP_COST    25.0 /* a real message filed as spam costs this many spams let through */
+#define CUT_MIN    10   /* a batch needs this many ham and spam to move the spam cut */
+#define CUT_LO     0.5
+#define CUT_HI     0.995
 
 struct cls_model {
 	float *w;         /* w[bucket * CLS_NCAT + cat] */
@@ -41,6 +45,7 @@ struct cls_model {
 	size_t nchanged;
 	long labels;
 	double temp; /* calibration temperature (see calibrate) */
+	double cut;  /* spam verdict above this calibrated p(spam) (see choose_cut) */
 	float *u;    /* during a batch: sum of (t - 1) * step, for averaging */
 	double t;    /* steps averaged so far */
 };
@@ -178,6 +183,7 @@ struct cls_model *cls_model_new(void)
 	m->changed = xcalloc(CLS_NBUCKETS / 8, 1);
 	m->prior = xcalloc(CLS_NBUCKETS / 8, 1);
 	m->temp = 1.0;
+	m->cut = CLS_SPAM_SURE / 100.0;
 	for (i = 0; i < VA_ARRAY_LEN(priors); i++) {
 		uint32_t b = cls_bucket(priors[i].feature, strlen(priors[i].feature));
 		m->w[(size_t)b * CLS_NCAT + (size_t)priors[i].cat] += priors[i].w;
@@ -212,6 +218,16 @@ double cls_model_temperature(const struct cls_model *m)
 void cls_model_set_temperature(struct cls_model *m, double t)
 {
 	m->temp = t >= TEMP_MIN && t <= TEMP_MAX ? t : 1.0;
+}
+
+double cls_model_spam_cut(const struct cls_model *m)
+{
+	return m->cut;
+}
+
+void cls_model_set_spam_cut(struct cls_model *m, double cut)
+{
+	m->cut = cut >= CUT_LO && cut <= CUT_HI ? cut : CLS_SPAM_SURE / 100.0;
 }
 
 float cls_model_weight(const struct cls_model *m, uint32_t bucket, int cat)
@@ -461,49 +477,104 @@ static void runs(struct cls_model *m, const struct cls_features *set, const int 
 	free(sum);
 }
 
-/* Temperature from held-out messages the current weights have not seen. */
-static void calibrate(struct cls_model *m, const struct cls_features *set, const int *cats,
-                      const size_t *held, size_t nh)
-{
-	double *z = xmalloc(nh * CLS_NCAT * sizeof *z);
-	int *hc = xmalloc(nh * sizeof *hc);
-	size_t i;
+struct oof {
+	double p;
+	int spam;
+};
 
-	for (i = 0; i < nh; i++) {
-		logits(m, &set[held[i]], z + i * CLS_NCAT);
-		hc[i] = cats[held[i]];
-	}
-	m->temp = fit_temperature(z, hc, nh);
-	free(z);
-	free(hc);
+static int oof_cmp(const void *a, const void *b)
+{
+	const struct oof *x = a, *y = b;
+
+	return x->p < y->p ? 1 : x->p > y->p ? -1 : 0;
 }
 
-/* Learn on a random seven eighths, measure the temperature on the rest, and
- * put the weights back: the held-out eighth is then learned with the others
- * (leaving it out of the final model cost more than it taught). */
-static void measure_temperature(struct cls_model *m, const struct cls_features *set,
-                                const int *cats, const size_t *valid, size_t n)
+/* The spam cut: of the out-of-fold p(spam) (n of them, calibrated), the cut
+ * that minimises FP_COST * ham filed as spam + spam let through.  Walking
+ * down the scores, a cut just under position i files i + 1 messages as spam;
+ * the cut is put half way (in log-odds) between a chosen score and the next
+ * one down, so a test message like the last one filed is filed too. */
+static void choose_cut(struct cls_model *m, struct oof *o, size_t n)
 {
-	size_t size = (size_t)CLS_NBUCKETS * CLS_NCAT, i, nf = 0, nh = 0;
-	size_t *fit = xmalloc(n * sizeof *fit), *held = xmalloc(n * sizeof *held);
+	size_t i, nham = 0, nspam = 0, fp = 0, tp = 0, best = n;
+	double cost, best_cost, cut;
+
+	for (i = 0; i < n; i++)
+		o[i].spam ? nspam++ : nham++;
+	if (nham < CUT_MIN || nspam < CUT_MIN)
+		return;
+	qsort(o, n, sizeof *o, oof_cmp);
+	if (getenv("CLSDBG")) for (i = 0; i < n && i < 2000; i++) fprintf(stderr, "OOF %d %.4f\n", o[i].spam, o[i].p);
+	best_cost = (double)nspam; /* nothing filed */
+	for (i = 0; i < n; i++) {
+		o[i].spam ? tp++ : fp++;
+		if (i + 1 < n && o[i + 1].p == o[i].p)
+			continue;
+		cost = FP_COST * (double)fp + (double)(nspam - tp);
+		if (cost < best_cost) {
+			best_cost = cost;
+			best = i;
+		}
+	}
+	if (best == n) {
+		m->cut = CUT_HI;
+		return;
+	}
+	cut = o[best].p;
+	if (best + 1 < n) {
+		double a = cut > 1 - 1e-9 ? 1 - 1e-9 : cut, b = o[best + 1].p < 1e-9 ? 1e-9 : o[best + 1].p;
+		cut = 1 / (1 + xexp(-(xlog(a / (1 - a)) + xlog(b / (1 - b))) / 2));
+	}
+	m->cut = cut < CUT_LO ? CUT_LO : cut > CUT_HI ? CUT_HI : cut;
+}
+
+/* Cross-validation: FOLDS times, learn on the other folds from the current
+ * weights and score the fold; then put the weights back.  Every message gets
+ * a score from a model that has not seen it: the temperature is fitted on
+ * those logits (training makes the weights confident on what they saw;
+ * dividing the logits by t makes "90" mean 90% again), and the spam cut is
+ * chosen on the calibrated p(spam).  Folds are random, not every k-th label:
+ * labels may come in a pattern. */
+static void cross_validate(struct cls_model *m, const struct cls_features *set, const int *cats,
+                           const size_t *valid, size_t n)
+{
+	size_t size = (size_t)CLS_NBUCKETS * CLS_NCAT, i, k, nf, nh;
+	size_t *order = xmalloc(n * sizeof *order), *fit = xmalloc(n * sizeof *fit);
+	double *z = xmalloc(n * CLS_NCAT * sizeof *z), p[CLS_NCAT];
+	int *hc = xmalloc(n * sizeof *hc);
+	struct oof *o = xmalloc(n * sizeof *o);
 	float *start = xmalloc(size * sizeof *start);
 	uint64_t seed = 7;
 
-	memcpy(fit, valid, n * sizeof *fit);
-	shuffle(fit, n, &seed); /* random, not every eighth: labels may come in a pattern */
-	for (i = 0; i < n; i++) {
-		if (i % HOLD_EVERY == 0)
-			held[nh++] = fit[i];
-		else
-			fit[nf++] = fit[i];
-	}
+	memcpy(order, valid, n * sizeof *order);
+	shuffle(order, n, &seed);
 	memcpy(start, m->w, size * sizeof *start);
-	passes(m, set, cats, fit, nf, 42);
-	calibrate(m, set, cats, held, nh);
+	for (k = 0; k < FOLDS; k++) {
+		for (i = 0, nf = 0; i < n; i++)
+			if (i % FOLDS != k)
+				fit[nf++] = order[i];
+		if (k > 0)
+			memcpy(m->w, start, size * sizeof *start);
+		passes(m, set, cats, fit, nf, 42 + k);
+		for (i = k; i < n; i += FOLDS) {
+			logits(m, &set[order[i]], z + i * CLS_NCAT);
+			hc[i] = cats[order[i]];
+		}
+	}
 	memcpy(m->w, start, size * sizeof *start);
+	m->temp = fit_temperature(z, hc, n);
+	for (i = 0, nh = 0; i < n; i++) {
+		softmax(z + i * CLS_NCAT, m->temp, p);
+		o[nh].p = p[CLS_SPAM];
+		o[nh++].spam = hc[i] == CLS_SPAM;
+	}
+	choose_cut(m, o, nh);
 	free(start);
+	free(order);
 	free(fit);
-	free(held);
+	free(z);
+	free(hc);
+	free(o);
 }
 
 void cls_model_train(struct cls_model *m, const struct cls_features *set, const int *cats, size_t n)
@@ -515,7 +586,7 @@ void cls_model_train(struct cls_model *m, const struct cls_features *set, const 
 		if (cats[i] >= 0 && cats[i] < CLS_NCAT)
 			valid[nvalid++] = i;
 	if (nvalid >= HOLD_MIN)
-		measure_temperature(m, set, cats, valid, nvalid);
+		cross_validate(m, set, cats, valid, nvalid);
 	runs(m, set, cats, valid, nvalid);
 	m->labels += (long)nvalid;
 	free(valid);
@@ -682,6 +753,13 @@ void cls_model_predict(const struct cls_model *m, const struct cls_features *f,
 		if (v->p[k] > v->p[v->category])
 			v->category = k;
 	v->confidence = percent(v->p[v->category]);
-	v->unsure = v->confidence < (v->category == CLS_SPAM ? CLS_SPAM_SURE : CLS_UNSURE_BELOW);
+	if (v->p[CLS_SPAM] >= m->cut) {
+		/* filed as spam: the cut, not the runner-up, decides */
+		v->category = CLS_SPAM;
+		v->confidence = percent(v->p[CLS_SPAM]);
+		v->unsure = 0;
+	} else {
+		v->unsure = v->category == CLS_SPAM || v->confidence < CLS_UNSURE_BELOW;
+	}
 	explain(m, f, v);
 }

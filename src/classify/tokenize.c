@@ -12,6 +12,7 @@
  *   b:WORD  b2:W1_W2   body words and pairs
  * Everything is case-folded for ASCII; other UTF-8 text is kept as is.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -363,6 +364,180 @@ static void list_features(struct cls_features *f, const struct message *m)
 		add_str(f, "sig:auto-submitted");
 }
 
+/* ---- where the message came from ---- */
+
+/* The registrable part of a host name, roughly: the last two labels, three
+ * under a two-letter country code with a short second level (co.uk, com.au).
+ * Sets *len; returns a pointer into host. */
+static const char *base_domain(const char *host, size_t hl, size_t *len)
+{
+	size_t dots[3] = {0, 0, 0}, nd = 0, i, keep;
+
+	for (i = hl; i > 0 && nd < 3; i--)
+		if (host[i - 1] == '.')
+			dots[nd++] = i;
+	keep = 2;
+	if (nd >= 2 && hl - dots[0] == 2 && dots[0] - dots[1] - 1 <= 3)
+		keep = 3;
+	if (nd < keep) {
+		*len = hl;
+		return host;
+	}
+	*len = hl - dots[keep - 1];
+	return host + dots[keep - 1];
+}
+
+/* Whether two host names share their registrable domain (case-insensitive). */
+static int same_domain(const char *a, size_t al, const char *b, size_t bl)
+{
+	size_t x, y;
+	const char *pa = base_domain(a, al, &x), *pb = base_domain(b, bl, &y);
+
+	return x > 0 && x == y && !strncasecmp(pa, pb, x);
+}
+
+/* The domain of the first address in s (after '@', up to a delimiter). */
+static const char *addr_domain(const char *s, size_t len, size_t *dl)
+{
+	const char *at = memchr(s, '@', len), *e;
+
+	if (!at)
+		return NULL;
+	for (e = ++at; e < s + len && (word_byte((unsigned char)*e) || *e == '.' || *e == '-'); e++)
+		;
+	*dl = (size_t)(e - at);
+	return *dl > 0 ? at : NULL;
+}
+
+/* Each "Name: value" line of the header block named `name` (lower case, with
+ * the colon): fn(arg, value, len). */
+static void each_header(const char *headers, const char *name,
+                        void (*fn)(void *arg, const char *v, size_t len), void *arg)
+{
+	const char *p = headers, *end = headers + strnlen(headers, HEADER_MAX);
+	size_t nl_len = strlen(name);
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		if ((size_t)(nl - p) > nl_len && !strncasecmp(p, name, nl_len))
+			fn(arg, p + nl_len, (size_t)(nl - p - nl_len));
+		p = nl + 1;
+	}
+}
+
+struct origin {
+	struct cls_features *f;
+	const char *dom; /* the From domain */
+	size_t dl;
+	size_t hops;
+	int relay_match, forged, unknown;
+};
+
+/* Received: count the hops; note a relay in the sender's own domain, a relay
+ * the receiving server says may be forged, and one without reverse DNS. */
+static void received_line(void *arg, const char *v, size_t len)
+{
+	struct origin *o = arg;
+	const char *p = v, *end = v + len;
+
+	o->hops++;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (o->dom && end - p > 5 && !strncasecmp(p, "from ", 5)) {
+		const char *h = p + 5, *e = h;
+		while (e < end && (word_byte((unsigned char)*e) || *e == '.' || *e == '-'))
+			e++;
+		if (e > h && same_domain(h, (size_t)(e - h), o->dom, o->dl))
+			o->relay_match = 1;
+	}
+	if (memmem(v, len, "may be forged", 13))
+		o->forged = 1;
+	if (memmem(v, len, "unknown [", 9) || memmem(v, len, "(unknown", 8))
+		o->unknown = 1;
+}
+
+/* Authentication-Results: spf=, dkim=, dmarc= verdicts as features. */
+static void auth_line(void *arg, const char *v, size_t len)
+{
+	static const char *const mech[] = {"spf=", "dkim=", "dmarc="};
+	struct cls_features *f = arg;
+	size_t i;
+	char buf[40];
+
+	for (i = 0; i < VA_ARRAY_LEN(mech); i++) {
+		const char *m = memmem(v, len, mech[i], strlen(mech[i])), *r;
+		size_t n = 0;
+		if (!m)
+			continue;
+		for (r = m + strlen(mech[i]); r + n < v + len && n < 12 &&
+		                               ((r[n] >= 'a' && r[n] <= 'z') || (r[n] >= 'A' && r[n] <= 'Z'));
+		     n++)
+			;
+		snprintf(buf, sizeof buf, "sig:auth:%s%.*s", mech[i], (int)n, r);
+		for (n = 9; buf[n]; n++)
+			if (buf[n] >= 'A' && buf[n] <= 'Z')
+				buf[n] = (char)(buf[n] - 'A' + 'a');
+		add_str(f, buf);
+	}
+}
+
+struct one_header {
+	const char *v;
+	size_t len;
+};
+
+static void first_line(void *arg, const char *v, size_t len)
+{
+	struct one_header *h = arg;
+
+	if (!h->v) {
+		h->v = v;
+		h->len = len;
+	}
+}
+
+static const char *hops_band(size_t n)
+{
+	return n == 0 ? "sig:hops:0" : n == 1 ? "sig:hops:1" : n == 2 ? "sig:hops:2"
+	       : n <= 4 ? "sig:hops:3-4" : n <= 7 ? "sig:hops:5-7" : "sig:hops:many";
+}
+
+/* Does the envelope agree with the From domain?  Return-Path, Message-ID and
+ * the relays: bulk senders that mail for themselves send from their own
+ * domain, through their own servers, with their own message ids; spam
+ * borrows a name and sends from elsewhere. */
+static void origin_features(struct cls_features *f, const struct message *m)
+{
+	struct origin o = {f, NULL, 0, 0, 0, 0, 0};
+	struct one_header rp = {NULL, 0};
+	const char *d;
+	size_t dl;
+
+	if (m->from_addr && (d = strrchr(m->from_addr, '@')) != NULL && d[1]) {
+		o.dom = d + 1;
+		o.dl = strlen(o.dom);
+	}
+	each_header(m->headers, "received:", received_line, &o);
+	each_header(m->headers, "authentication-results:", auth_line, f);
+	add_str(f, hops_band(o.hops));
+	if (o.forged)
+		add_str(f, "sig:relay-forged");
+	if (o.unknown)
+		add_str(f, "sig:relay-unknown");
+	if (!o.dom)
+		return;
+	if (o.relay_match)
+		add_str(f, "sig:relay-fromdom");
+	each_header(m->headers, "return-path:", first_line, &rp);
+	if (rp.v && (d = addr_domain(rp.v, rp.len, &dl)) != NULL)
+		add_str(f, same_domain(d, dl, o.dom, o.dl) ? "sig:retpath-fromdom" : "sig:retpath-other");
+	if (m->message_id && (d = strrchr(m->message_id, '@')) != NULL && d[1])
+		add_str(f, same_domain(d + 1, strlen(d + 1), o.dom, o.dl) ? "sig:msgid-fromdom"
+		                                                           : "sig:msgid-other");
+}
+
 static void body_features(struct cls_features *f, const struct message *m)
 {
 	size_t len = m->body ? strnlen(m->body, BODY_MAX) : 0;
@@ -388,8 +563,10 @@ void cls_tokenize(const struct message *m, struct cls_features *f)
 	subject_features(f, m);
 	if (!m->to || !*m->to)
 		add_str(f, "sig:no-to");
-	if (m->headers)
+	if (m->headers) {
 		header_words(f, m->headers);
+		origin_features(f, m);
+	}
 	body_features(f, m);
 	cls_features_finish(f);
 }

@@ -135,6 +135,8 @@ static void print_train(struct cli_globals *g, const struct train_report *r)
 		cJSON_AddNumberToObject(o, "from_folders", (double)r->from_folders);
 		cJSON_AddNumberToObject(o, "learned", (double)r->learned);
 		cJSON_AddNumberToObject(o, "labels", (double)r->labels);
+		if (r->spam_cut > 0)
+			cJSON_AddNumberToObject(o, "spam_cut", r->spam_cut);
 		for (i = 0; i < r->nfailures; i++) {
 			cJSON *e = cJSON_CreateObject();
 			cJSON_AddStringToObject(e, "path", r->failures[i].path);
@@ -151,6 +153,8 @@ static void print_train(struct cli_globals *g, const struct train_report *r)
 	printf("learned %zu message%s (%zu files read, %zu labelled from folders); "
 	       "the model has learned %ld labels\n",
 	       r->learned, r->learned == 1 ? "" : "s", r->files, r->from_folders, r->labels);
+	if (r->spam_cut > 0)
+		printf("files a message as spam from a spam probability of %.3f\n", r->spam_cut);
 }
 
 /* What `va train` was asked to do. */

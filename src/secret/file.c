@@ -18,7 +18,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/keyctl.h>
 #include <sodium.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -52,7 +54,8 @@ struct fstate {
 	unsigned char key[KEY_LEN];
 	unsigned char salt[crypto_pwhash_SALTBYTES];
 	uint64_t ops, mem;
-	int have_key;
+	int have_key;   /* 0 none, 1 derived (checked), 2 from the kernel cache (not yet) */
+	int skip_cache; /* derive from the passphrase even when a key is cached */
 	struct rec *r;
 	size_t n, cap;
 };
@@ -98,11 +101,89 @@ static void check_value(const unsigned char *key, unsigned char out[16])
 	crypto_generichash(out, 16, (const unsigned char *)label, sizeof label - 1, key, KEY_LEN);
 }
 
+/* ---- the derived key, cached in the kernel's user keyring ----
+ *
+ * Argon2id costs ~150 ms and 64 MB on every va process that opens the file.
+ * With [secrets] cache = D (default 10m, like gpg-agent), the derived key --
+ * never the passphrase -- is kept in the Linux user keyring (@u) under a
+ * name made from the file's salt, readable by this user only, for D after
+ * its last use.  It lives in kernel memory: not in a file, not in a core
+ * dump.  Where the kernel refuses keyrings (some containers), nothing is
+ * cached.  cache = 0 turns it off. */
+static int64_t cache_ttl = 600;
+
+/* Key permissions (keyutils.h, which the kernel headers do not carry):
+ * possessor view/read/write/search/setattr, user view/read/search/setattr. */
+#define VA_KEY_PERM 0x2f2b0000u
+
+void secrets_cache_ttl(int64_t seconds)
+{
+	cache_ttl = seconds < 0 ? 0 : seconds;
+}
+
+static void cache_name(const struct fstate *st, char *out, size_t len)
+{
+	char hex[2 * crypto_pwhash_SALTBYTES + 1];
+
+	sodium_bin2hex(hex, sizeof hex, st->salt, sizeof st->salt);
+	snprintf(out, len, "va-secrets:%s:%llu:%llu", hex, (unsigned long long)st->ops,
+	         (unsigned long long)st->mem);
+}
+
+static int cache_get(struct fstate *st)
+{
+	char name[128];
+	long id, n;
+
+	if (cache_ttl <= 0)
+		return -1;
+	cache_name(st, name, sizeof name);
+	id = syscall(SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_USER_KEYRING, "user", name, 0);
+	if (id < 0)
+		return -1;
+	n = syscall(SYS_keyctl, KEYCTL_READ, id, st->key, (size_t)KEY_LEN);
+	if (n != KEY_LEN)
+		return -1;
+	syscall(SYS_keyctl, KEYCTL_SET_TIMEOUT, id, (unsigned)cache_ttl); /* used: keep it longer */
+	return 0;
+}
+
+static void cache_put(const struct fstate *st)
+{
+	char name[128];
+	long id;
+
+	if (cache_ttl <= 0)
+		return;
+	cache_name(st, name, sizeof name);
+	id = syscall(SYS_add_key, "user", name, st->key, (size_t)KEY_LEN, KEY_SPEC_USER_KEYRING);
+	if (id < 0)
+		return;
+	syscall(SYS_keyctl, KEYCTL_SETPERM, id, VA_KEY_PERM);
+	syscall(SYS_keyctl, KEYCTL_SET_TIMEOUT, id, (unsigned)cache_ttl);
+}
+
+static void cache_drop(const struct fstate *st)
+{
+	char name[128];
+	long id;
+
+	cache_name(st, name, sizeof name);
+	id = syscall(SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_USER_KEYRING, "user", name, 0);
+	if (id >= 0)
+		syscall(SYS_keyctl, KEYCTL_INVALIDATE, id);
+}
+
 /* Derive st->key from a passphrase for st->salt/ops/mem. */
 static int derive(struct fstate *st, int create, char **cause)
 {
 	char *pass;
 	int rc;
+
+	if (!create && !st->skip_cache && cache_get(st) == 0) {
+		st->have_key = 2; /* from the cache: checked by the caller */
+		return 0;
+	}
 
 	if (!st->passphrase)
 		return set_cause(
@@ -118,6 +199,25 @@ static int derive(struct fstate *st, int create, char **cause)
 		return set_cause(cause, "cannot derive the secrets key: out of memory");
 	st->have_key = 1;
 	return 0;
+}
+
+/* Derive from the passphrase even when a key is cached. */
+static int derive_fresh(struct fstate *st, char **cause)
+{
+	int rc;
+
+	st->skip_cache = 1;
+	rc = derive(st, 0, cause);
+	st->skip_cache = 0;
+	return rc;
+}
+
+/* The key checks out against the file: cache it (again). */
+static void key_ok(struct fstate *st)
+{
+	if (st->have_key == 1)
+		cache_put(st);
+	st->have_key = 1;
 }
 
 /* Split decrypted records; -1 when they are malformed. */
@@ -174,11 +274,19 @@ static int decode(struct fstate *st, const unsigned char *buf, size_t len, char 
 			return -1;
 	}
 	check_value(st->key, check);
+	if (sodium_memcmp(check, buf + OFF_CHECK, 16) != 0 && st->have_key == 2) {
+		cache_drop(st); /* a stale cached key: ask for the passphrase after all */
+		st->have_key = 0;
+		if (derive_fresh(st, cause) < 0)
+			return -1;
+		check_value(st->key, check);
+	}
 	if (sodium_memcmp(check, buf + OFF_CHECK, 16) != 0) {
 		st->have_key = 0;
 		return set_cause(cause, "cannot open the secrets file \"%s\": wrong passphrase",
 		                 st->path);
 	}
+	key_ok(st);
 	plain = xmalloc(len - HDR_LEN);
 	rc = crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &plen, NULL, buf + HDR_LEN,
 	                                                len - HDR_LEN, buf, HDR_LEN,

@@ -23,6 +23,9 @@ const struct conf_key conf_keys[] = {
 
 	{"secrets", "backend", CONF_ENUM, "auto|keyring|file", "auto",
 	 "auto uses the Secret Service when one answers, else the encrypted file"},
+	{"secrets", "cache", CONF_DURATION, NULL, "10m",
+	 "keep the secrets file's derived key in the kernel keyring this long after its last use, "
+	 "so each va does not redo Argon2id (0: off)"},
 	{"secrets", "file", CONF_PATH, NULL, NULL,
 	 "the encrypted secrets file (default: $XDG_DATA_HOME/va/secrets.enc)"},
 

@@ -73,12 +73,23 @@ is "doctor fails when something fails" "$RC" 1
 run "$VA" --json doctor
 is "doctor --json" "$(jq -r '.[] | select(.check == "secrets") | .state' <<<"$OUT")" ok
 printf 'not the passphrase\n' >"$T/wrong"
+# the derived key stays in the kernel keyring for [secrets] cache (10m) after use
+run env VA_PASSPHRASE_FILE="$T/wrong" "$VA" doctor
+like "within the cache time the key is not asked for again" "$OUT" "password stored"
+if grep -q 'va-secrets:' /proc/keys 2>/dev/null; then
+	ok "the cached key is in the kernel keyring, not in a file"
+else
+	skip "the cached key is in the kernel keyring" "this kernel refuses keyrings to va"
+fi
+unlike "... and never in the data directory" "$(grep -rl 'va-secrets' "$XDG_DATA_HOME" 2>/dev/null)" "va"
+sed -i 's/^backend = file$/backend = file\ncache = 0/' "$CONF"
 run env VA_PASSPHRASE_FILE="$T/wrong" "$VA" account login box --password-stdin <<<"other"
 is "a wrong passphrase is refused" "$RC" 1
 like "... in plain words" "$ERR" "wrong passphrase"
 run env -u VA_PASSPHRASE_FILE setsid "$VA" account login box --password-stdin <<<"other"
 is "no passphrase available: refused" "$RC" 1
 like "... saying how to give one" "$ERR" "VA_PASSPHRASE_FILE"
+sed -i '/^cache = 0$/d' "$CONF" # the file as the person wrote it again
 run "$VA" doctor
 like "the stored password survived both" "$OUT" "password stored"
 

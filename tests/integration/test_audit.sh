@@ -18,7 +18,8 @@ chmod 600 "$T/pass"
 setup() {
 	export XDG_CONFIG_HOME="$T/$1/config" XDG_DATA_HOME="$T/$1/data"
 	mkdir -p "$XDG_CONFIG_HOME/va"
-	printf '[secrets]\nbackend = %s\n' "$2" >"$XDG_CONFIG_HOME/va/va.conf"
+	# cache = 0: these checks are about what happens when the key is NOT at hand
+	printf '[secrets]\nbackend = %s\ncache = 0\n' "$2" >"$XDG_CONFIG_HOME/va/va.conf"
 	DB="$XDG_DATA_HOME/va/va.db"
 }
 save_db() { sqlite3 "$DB" ".backup '$T/good.db'"; }

@@ -62,7 +62,7 @@ static int setup(void **state)
 	write_file(f->pass, "correct horse\n");
 	setenv("VA_PASSPHRASE_FILE", f->pass, 1);
 	conf = xasprintf("%s/va.conf", f->dir);
-	text = xasprintf("[secrets]\nbackend = file\nfile = %s/secrets.enc\n\n"
+	text = xasprintf("[secrets]\nbackend = file\ncache = 0\nfile = %s/secrets.enc\n\n"
 	                 "[account mail]\ntype = maildir\npath = %s\n",
 	                 f->dir, md);
 	write_file(conf, text);

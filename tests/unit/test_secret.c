@@ -206,18 +206,53 @@ static void test_unknown_backend(void **state)
 	free(cause);
 }
 
+/* [secrets] cache: the derived key waits in the kernel's user keyring, so a
+ * second open asks for no passphrase (and a wrong one does not matter);
+ * with the cache off, every open asks again. */
+static void test_cached_key(void **state)
+{
+	struct secrets *s;
+	char *v;
+
+	(void)state;
+	if (access("/proc/keys", R_OK) != 0)
+		skip(); /* no keyrings here: nothing is cached, nothing to test */
+	secrets_cache_ttl(60);
+	passphrase = "correct horse";
+	s = open_file();
+	v = get(s, "llm", "api_key", 0);
+	secret_free(v);
+	secrets_close(s);
+	asked = 0;
+	passphrase = "wrong horse";
+	s = open_file();
+	v = get(s, "llm", "api_key", 0);
+	assert_string_equal(v, "sk-XYZ");
+	assert_int_equal(asked, 0); /* the cached key opened it */
+	secret_free(v);
+	secrets_close(s);
+	secrets_cache_ttl(0);
+	s = open_file();
+	assert_null(get(s, "llm", "api_key", -1)); /* cache off: the wrong passphrase is asked for */
+	assert_int_equal(asked, 1);
+	secrets_close(s);
+	passphrase = "correct horse";
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_delete),
 	    cmocka_unit_test(test_wrong_passphrase), cmocka_unit_test(test_truncated_and_tampered),
 	    cmocka_unit_test(test_bad_names),        cmocka_unit_test(test_unknown_backend),
+	    cmocka_unit_test(test_cached_key),
 	};
 	int rc;
 
 	if (!mkdtemp(dir))
 		return 1;
 	path = xasprintf("%s/sub/secrets.enc", dir);
+	secrets_cache_ttl(0); /* every test but test_cached_key asks for its passphrase */
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	unlink(path);
 	{
