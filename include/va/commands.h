@@ -61,7 +61,8 @@
 	X(CANCEL_JOB, "cancel-job", "cancel the selected job")                                    \
 	X(RETRY_JOB, "retry-job", "run the selected dead, failed or cancelled job again")         \
 	X(REFRESH, "refresh", "read the list again (rules, jobs, recommendations)")               \
-	X(APPROVE, "approve", "approve the selected template for automatic replies, or revoke it")
+	X(APPROVE, "approve", "approve the selected template for automatic replies, or revoke it") \
+	X(REPLY, "reply", "reply: pick a template (or none), edit in $EDITOR, send or keep a draft")
 
 /* clang-format off */
 enum cmd_id {

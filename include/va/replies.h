@@ -75,6 +75,12 @@ void reply_draft_release(struct reply_draft *d);
 int replies_prepare(struct app *app, int64_t msg_id, const char *tmpl, struct reply_draft *out,
                     char **cause);
 
+/* The text a person edits for a reply: "Subject: ...", a blank line, the
+ * body (caller frees); and back: a missing Subject line keeps the fallback. */
+char *reply_draft_text(const struct reply_draft *d);
+void  reply_text_parse(const char *text, const char *fallback_subject, char **subject,
+                       char **body);
+
 /* ---- replying ---- */
 
 /* Reply to message msg_id with template `tmpl` on behalf of app->origin/app->rule.

@@ -856,3 +856,25 @@ int replies_cancel(struct app *app, int64_t id, char **cause)
 	return rc;
 }
 
+
+/* ---- the text a person edits ---- */
+
+char *reply_draft_text(const struct reply_draft *d)
+{
+	return xasprintf("Subject: %s\n\n%s", d->subject ? d->subject : "", d->body ? d->body : "");
+}
+
+void reply_text_parse(const char *text, const char *fallback_subject, char **subject, char **body)
+{
+	const char *nl;
+
+	if (str_starts(text, "Subject:") && (nl = strchr(text, '\n')) != NULL) {
+		char *line = xstrndup(text + 8, (size_t)(nl - text - 8));
+		*subject = xstrdup(str_trim(line));
+		free(line);
+		*body = xstrdup(nl + 1 + (nl[1] == '\n'));
+	} else {
+		*subject = xstrdup(fallback_subject ? fallback_subject : "");
+		*body = xstrdup(text);
+	}
+}

@@ -504,7 +504,6 @@ static void choose_cut(struct cls_model *m, struct oof *o, size_t n)
 	if (nham < CUT_MIN || nspam < CUT_MIN)
 		return;
 	qsort(o, n, sizeof *o, oof_cmp);
-	if (getenv("CLSDBG")) for (i = 0; i < n && i < 2000; i++) fprintf(stderr, "OOF %d %.4f\n", o[i].spam, o[i].p);
 	best_cost = (double)nspam; /* nothing filed */
 	for (i = 0; i < n; i++) {
 		o[i].spam ? tp++ : fp++;
@@ -619,6 +618,13 @@ static const struct {
     {"sig:links:1-3", "a few links"},
     {"sig:links:4-10", "several links"},
     {"sig:links:many", "many links"},
+    {"sig:retpath-fromdom", "Return-Path in the sender's domain"},
+    {"sig:retpath-other", "Return-Path in another domain"},
+    {"sig:msgid-fromdom", "Message-ID in the sender's domain"},
+    {"sig:msgid-other", "Message-ID in another domain"},
+    {"sig:relay-fromdom", "relayed by the sender's domain"},
+    {"sig:relay-forged", "a relay that may be forged"},
+    {"sig:relay-unknown", "a relay without reverse DNS"},
 };
 
 static const struct {
@@ -626,6 +632,8 @@ static const struct {
 	const char *text;
 } prefix_names[] = {
     {"sig:precedence:", "Precedence: "},
+    {"sig:hops:", "Received hops "},
+    {"sig:auth:", "authentication "},
     {"fromdom:", "sender domain "},
     {"from:", "sender "},
     {"list:", "list "},

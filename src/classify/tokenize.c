@@ -4,7 +4,9 @@
  * Features carry a prefix saying where they came from, so the same word in
  * a subject, a body or a header weighs differently:
  *   sig:NAME        header signals (list-unsubscribe, precedence:bulk, noreply,
- *                   reply, html-only, links:4-10, subject-caps, ...)
+ *                   reply, html-only, links:4-10, subject-caps, ...) and the
+ *                   origin: retpath-fromdom, msgid-other, relay-fromdom,
+ *                   relay-forged, hops:3-4, auth:spf=pass, ...
  *   from:ADDR  fromdom:DOMAIN  list:ID  url:HOST
  *   h:NAME:WORD     words of every header line, by header name
  *   hn:NAME         that a header is present
@@ -172,6 +174,16 @@ static int word_feature(struct strbuf *sb, const char *prefix, const char *w, si
 	return 1;
 }
 
+static int all_digits(const char *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (w[i] < '0' || w[i] > '9')
+			return 0;
+	return 1;
+}
+
 void cls_tokenize_text(struct cls_features *f, const char *prefix, const char *text, size_t len,
                        int pairs)
 {
@@ -180,12 +192,13 @@ void cls_tokenize_text(struct cls_features *f, const char *prefix, const char *t
 	int have_prev = 0;
 
 	while ((n = next_word(text, len, &pos, &start)) > 0) {
-		if (!word_feature(&w, prefix, text + start, n)) {
+		if (!word_feature(&w, prefix, text + start, n) ||
+		    (pairs < 0 && all_digits(text + start, n))) {
 			have_prev = 0;
 			continue;
 		}
 		cls_feature_add(f, w.buf, w.len);
-		if (pairs && have_prev) {
+		if (pairs > 0 && have_prev) {
 			sb_reset(&pair);
 			sb_add(&pair, prefix, plen > 0 ? plen - 1 : 0);
 			sb_adds(&pair, "2:");
@@ -230,7 +243,7 @@ static void header_words(struct cls_features *f, const char *headers)
 			prefix[1] = ':';
 			prefix[2 + nlen] = ':';
 			prefix[3 + nlen] = '\0';
-			cls_tokenize_text(f, prefix, colon + 1, (size_t)(nl - colon - 1), 0);
+			cls_tokenize_text(f, prefix, colon + 1, (size_t)(nl - colon - 1), -1);
 		}
 		p = nl + 1;
 	}

@@ -84,7 +84,7 @@ static int run_editor(const char *path, char **cause)
 static int edit_reply(const struct reply_draft *d, char **subject, char **body, char **cause)
 {
 	char *path = xasprintf("%s/va-reply-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	char *text = xasprintf("Subject: %s\n\n%s", d->subject, d->body), *got = NULL, *nl;
+	char *text = reply_draft_text(d), *got = NULL;
 	size_t len;
 	int fd = mkstemp(path), rc = -1;
 
@@ -93,14 +93,7 @@ static int edit_reply(const struct reply_draft *d, char **subject, char **body, 
 	else if (write(fd, text, strlen(text)) != (ssize_t)strlen(text) || close(fd) < 0)
 		set_cause(cause, "cannot write the temp file for the editor");
 	else if (run_editor(path, cause) == 0 && (got = file_read(path, &len, cause))) {
-		if (str_starts(got, "Subject:") && (nl = strchr(got, '\n'))) {
-			*nl = '\0';
-			*subject = xstrdup(str_trim(got + 8));
-			*body = xstrdup(nl + 1 + (nl[1] == '\n'));
-		} else {
-			*subject = xstrdup(d->subject);
-			*body = xstrdup(got);
-		}
+		reply_text_parse(got, d->subject, subject, body);
 		rc = 0;
 	}
 	if (fd >= 0)

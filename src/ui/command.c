@@ -167,7 +167,7 @@ static const struct {
     {CMD_CLOSE, run_close},   {CMD_PANE_NEXT, run_pane_next}, {CMD_PANE_PREV, run_pane_prev},
     {CMD_SEARCH, run_search}, {CMD_REDRAW, run_redraw},     {CMD_LIMIT, run_limit},
     {CMD_PROMPT, run_prompt}, {CMD_TAG_APPLY, run_tag_prefix}, {CMD_PREVIEW, run_preview},
-    {CMD_RECOS, recos_open},  {CMD_ACCEPT, recos_accept_message}, {CMD_REJECT, recos_reject_message},
+    {CMD_REPLY, reply_command}, {CMD_RECOS, recos_open},  {CMD_ACCEPT, recos_accept_message}, {CMD_REJECT, recos_reject_message},
 };
 
 int command_run(struct ui *ui, enum cmd_id cmd)

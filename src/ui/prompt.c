@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ui_internal.h"
+#include "va/replies.h"
 #include "va/actions.h"
 #include "va/util.h"
 
@@ -64,6 +65,12 @@ void prompt_open(struct ui *ui, enum prompt_kind kind, const char *label, const 
 	ui->prompt = pr;
 }
 
+/* The template names Tab completes from (names_add borrows them). */
+static struct {
+	struct replies_template *v;
+	size_t n;
+} tmpl_names;
+
 void prompt_free(struct ui *ui)
 {
 	size_t k, i;
@@ -76,6 +83,9 @@ void prompt_free(struct ui *ui)
 		ui->history[k].v = NULL;
 		ui->history[k].n = 0;
 	}
+	replies_templates_free(tmpl_names.v, tmpl_names.n);
+	tmpl_names.v = NULL;
+	tmpl_names.n = 0;
 }
 
 static void history_add(struct prompt_history *h, const char *line)
@@ -165,6 +175,14 @@ static void candidates(struct ui *ui, enum prompt_kind kind, struct names *c)
 			names_add(c, limits[i]);
 	if (kind == PROMPT_CATEGORY || kind == PROMPT_LIMIT)
 		add_categories(c);
+	if (kind == PROMPT_TEMPLATE) { /* read again each time: the files may have changed */
+		replies_templates_free(tmpl_names.v, tmpl_names.n);
+		tmpl_names.v = NULL;
+		tmpl_names.n = 0;
+		if (replies_templates_list(ui->app, &tmpl_names.v, &tmpl_names.n, NULL) == 0)
+			for (i = 0; i < tmpl_names.n; i++)
+				names_add(c, tmpl_names.v[i].name);
+	}
 }
 
 /* Where the word being completed starts, and which kind completes it. */

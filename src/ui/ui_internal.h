@@ -288,6 +288,7 @@ enum prompt_kind {
 	PROMPT_CATEGORY,
 	PROMPT_PATH,
 	PROMPT_PICK,
+	PROMPT_TEMPLATE,
 	PROMPT_COUNT
 };
 /* Called with what was typed when Enter is pressed (the prompt is closed
@@ -396,6 +397,10 @@ struct ui {
 		char    kind[24];
 	} running[8];
 };
+
+/* ---- reply.c: answering a message ---- */
+/* Ask for a template, edit the reply in $EDITOR, then send or keep a draft. */
+int reply_command(struct ui *ui);
 
 /* ---- external.c: other programs on the terminal ---- */
 /* Run argv (stdin from stdin_path when not NULL) with curses suspended; its

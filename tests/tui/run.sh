@@ -432,6 +432,36 @@ check "tmpl: a again revokes it" status_has 'revoked "ack"'
 send q
 check "tmpl: quits cleanly" exited tmpl
 
+# ---- replying from the message view: template, $EDITOR, keep a draft ----
+cat >"$TMP/edit-reply.sh" <<'SH'
+#!/bin/sh
+# an "editor" that changes the greeting, as a person would
+sed -i 's/^Hello /Howdy /' "$1"
+SH
+chmod +x "$TMP/edit-reply.sh"
+start reply VISUAL="$TMP/edit-reply.sh" EDITOR="$TMP/edit-reply.sh"
+check "reply: the inbox is drawn" wait_for '30 messages · [0-9]+ unread' 100
+send Enter
+check "reply: a message is open" wait_for '^From: ' 50
+send r
+check "reply: r asks for a template" status_has 'reply with template' 50
+send -l ack
+send Enter
+check "reply: after the editor, it asks what to do" status_has 'send now\? y send, d keep a draft' 100
+send d Enter
+check "reply: d keeps a draft" status_has 'reply [0-9]+ kept as a draft' 100
+reply_sql() { sqlite3 "$TMP/reply/data/va/va.db" "$1"; }
+is_draft() { [ "$(reply_sql "SELECT state FROM reply_log ORDER BY id DESC LIMIT 1")" = draft ]; }
+check "reply: the outbox has the draft" is_draft
+edited() { reply_sql "SELECT raw FROM reply_log ORDER BY id DESC LIMIT 1" | grep -q '^Howdy '; }
+check "reply: with the text as edited in \$EDITOR" edited
+send r
+send Enter
+check "reply: a blank reply left empty in the editor is discarded" status_has 'empty reply: discarded' 100
+send q q
+check "reply: quits cleanly" exited reply
+
+# ---- the Audit pane: decrypted entries under the chain's verdict ----
 mkdir -p "$TMP/audit/config/va" "$TMP/audit/data" "$TMP/audit/state"
 printf '[secrets]\nbackend = file\n[scheduler]\nin_process = off\n' >"$TMP/audit/config/va/va.conf"
 printf 'tui audit passphrase\n' >"$TMP/audit.pass"
