@@ -83,4 +83,43 @@ int classify_train_labels(struct app *app, struct train_report *r, char **cause)
 int classify_learn(struct app *app, const int64_t *ids, size_t n, const char *category,
                    const char *source, struct train_report *r, char **cause);
 
+/* The category of a "not spam" label: training gives it the model's best
+ * category other than spam. */
+#define CLASSIFY_NOT_SPAM "ham"
+
+/* A triage move (or archive) of a stored message from folder `from` to `to`:
+ * when `from` is where spam goes (its special use is junk, or it is called
+ * Junk or Spam) and `to` is neither that nor Trash, the person said "this is
+ * not spam": record a label (source "not-junk") for `va train` to learn.  Its
+ * category is `category` (the message's verdict before the move) when that is
+ * a category other than spam, else CLASSIFY_NOT_SPAM.  The label id, 0 when
+ * the move teaches nothing, -1 and *cause. */
+int64_t classify_left_junk(struct app *app, int64_t message_id, int64_t account_id,
+                           const char *hash, const char *from, const char *to,
+                           const char *category, char **cause);
+
+/* ---- the LLM's API key (the secret "llm"/"api_key") ----
+ * The key goes only to the secret store; nothing here logs it, stores it in
+ * SQLite or va.conf, or puts it in a cause.  io supplies the secrets-file
+ * passphrase (see accounts_secrets_open). */
+struct accounts_io;
+/* Store or replace the key.  0, or -1 and *cause (nothing stored). */
+int classify_llm_key_set(struct app *app, const struct accounts_io *io, const char *key,
+                         char **cause);
+/* Delete it: 0 deleted, 1 none was stored, -1 and *cause. */
+int classify_llm_key_forget(struct app *app, const struct accounts_io *io, char **cause);
+
+struct classify_llm_status {
+	const char *base_url; /* [llm] base_url (borrowed from the config), or NULL */
+	const char *model;
+	const char *embedding_model;
+	int configured;      /* base_url and model set: the LLM tier runs */
+	const char *backend; /* "keyring" or "file"; NULL when the store did not open */
+	int key;             /* 1 a key is stored, 0 none, -1 the store could not say */
+};
+/* What `va llm status` shows.  The config part is always filled; -1 and
+ * *cause when the secret store could not be read (st->key is then -1). */
+int classify_llm_status(struct app *app, const struct accounts_io *io,
+                        struct classify_llm_status *st, char **cause);
+
 #endif

@@ -60,6 +60,8 @@
 	X(UNDO_RULE, "undo-rule", "undo every action of the selected rule's last run")            \
 	X(CANCEL_JOB, "cancel-job", "cancel the selected job")                                    \
 	X(RETRY_JOB, "retry-job", "run the selected dead, failed or cancelled job again")         \
+	X(PAUSE_JOB, "pause-job", "pause the selected waiting job, or resume it")                  \
+	X(RUN_JOB, "run-job", "run the selected waiting or paused job now")                       \
 	X(REFRESH, "refresh", "read the list again (rules, jobs, recommendations)")               \
 	X(APPROVE, "approve", "approve the selected template for automatic replies, or revoke it") \
 	X(REPLY, "reply", "reply: pick a template (or none), edit in $EDITOR, send or keep a draft")

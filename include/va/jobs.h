@@ -45,13 +45,20 @@ struct jobs_add_opts {
 int64_t jobs_add(struct app *app, const struct jobs_add_opts *o, int *existed, char **cause);
 int     jobs_cancel(struct app *app, int64_t id, char **cause); /* 0, 1 not found/finished, -1 */
 int     jobs_retry(struct app *app, int64_t id, char **cause);  /* 0, 1 not retryable, -1 */
+/* A waiting job stops being run until resumed; run_now makes a waiting or
+ * paused job due now.  0, 1 when the job's state does not allow it, -1. */
+int     jobs_pause(struct app *app, int64_t id, char **cause);
+int     jobs_resume(struct app *app, int64_t id, char **cause);
+int     jobs_run_now(struct app *app, int64_t id, char **cause);
 
 /* Follow up message `id`: if no reply arrives in its thread within `after`
  * seconds (business_days: counted in weekdays, whole days), it comes back
- * flagged and unread.  Schedules a followup_check job for the due time.
+ * flagged and unread and, with `nudge` (a template name, or NULL), a nudge
+ * goes out through the replies service's gates (reply_with_template, as an
+ * automatic reply).  Schedules a followup_check job for the due time.
  * The follow-up id, or -1 with *cause (no such message, bad duration). */
 int64_t jobs_followup(struct app *app, int64_t id, int64_t after, int business_days,
-                      char **cause);
+                      const char *nudge, char **cause);
 /* Snooze message `id` until `until` (seconds since the epoch, in the
  * future): it moves to the SNOOZED_FOLDER folder (on the server too) and a
  * snooze_wake job brings it back to INBOX, unread, then.  The snooze id or -1. */

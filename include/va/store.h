@@ -227,6 +227,11 @@ int store_job_reclaim(struct store *st, int64_t now, const char *keep_owner, int
  * 0, 1 when there is no such job in a state that allows it. */
 int store_job_cancel(struct store *st, int64_t id, int64_t now, char **cause);
 int store_job_retry(struct store *st, int64_t id, int64_t now, char **cause);
+/* ready -> paused, paused -> ready, and ready/paused -> ready due now:
+ * 0, 1 when the job is not in a state that allows it, -1. */
+int store_job_pause(struct store *st, int64_t id, int64_t now, char **cause);
+int store_job_resume(struct store *st, int64_t id, int64_t now, char **cause);
+int store_job_run_now(struct store *st, int64_t id, int64_t now, char **cause);
 int store_job_set_progress(struct store *st, int64_t id, const char *progress, char **cause);
 /* Number of journal rows of job `id` (0: all jobs) with `outcome` (NULL: any). */
 int64_t store_job_run_count(struct store *st, int64_t id, const char *outcome, char **cause);
@@ -238,6 +243,7 @@ struct store_reminder {
 	int64_t  id, message_id, thread_id, msg_date, when; /* when: due_at / until */
 	char    *from_addr;
 	unsigned flags;
+	char    *note; /* follow-ups: "nudge:TEMPLATE" or NULL */
 };
 void    store_reminders_free(struct store_reminder *r, size_t n);
 int64_t store_followup_add(struct store *st, int64_t message_id, int64_t due_at, const char *note,
@@ -531,5 +537,27 @@ int store_template_revoke(struct store *st, const char *name, char **cause);
 int store_template_approval(struct store *st, const char *name, const char *hash, int *other,
                             char **cause);
 /* ---- end of replies ---- */
+
+
+/* ---- the inbox's windowed list (src/store/st_query.c; owner: tui, issue 3) ----
+ * The inbox keeps only these keys for every row and reads light rows for the
+ * rows on screen.  Both queries are answered from covering indexes
+ * (messages_list, messages_keys) when the query filters on nothing but
+ * folder, account, unread, flagged and a search. */
+struct store_key {
+	int64_t  id;
+	int64_t  thread_id; /* 0: none */
+	unsigned flags;     /* MSG_* */
+};
+/* The keys of what store_message_list would return, in its order (newest
+ * first; best match first for searches, then newest, then highest id);
+ * q->limit and q->offset apply.  *out (caller frees) has *n entries. */
+int store_message_keys(struct store *st, const struct store_query *q, struct store_key **out,
+                       size_t *n, char **cause);
+/* Light rows (as store_message_list) of the given ids, by ascending id; ids
+ * no longer stored are left out.  Free with store_messages_free. */
+int store_messages_by_id(struct store *st, const int64_t *ids, size_t nids, struct message **out,
+                         size_t *n, char **cause);
+/* ---- end of the inbox's windowed list ---- */
 
 #endif

@@ -19,6 +19,7 @@
 #include "va/actions.h"
 #include "va/app.h"
 #include "va/audit.h"
+#include "va/classifier.h"
 #include "va/mime.h"
 #include "va/util.h"
 
@@ -212,7 +213,8 @@ static void json_str(cJSON *o, const char *k, const char *v)
 }
 
 /* What undoes c on a message in state s (JSON text; caller frees). */
-static char *undo_json(const struct change *c, const struct store_msg_state *s, int64_t label)
+static char *undo_json(const struct change *c, const struct store_msg_state *s, int64_t label,
+                       int64_t ham)
 {
 	cJSON *o = cJSON_CreateObject();
 	char *text, *out;
@@ -234,6 +236,8 @@ static char *undo_json(const struct change *c, const struct store_msg_state *s, 
 		json_str(o, "model", s->model);
 		cJSON_AddNumberToObject(o, "label", (double)label);
 	}
+	if (ham > 0) /* the "not spam" label of a move out of Junk */
+		cJSON_AddNumberToObject(o, "ham_label", (double)ham);
 	text = cJSON_PrintUnformatted(o);
 	out = xstrdup(text);
 	cJSON_free(text);
@@ -274,6 +278,8 @@ static int change_from_undo(const cJSON *o, struct change *c, char **cause)
 		c->model = jstr(o, "model");
 		c->drop_label = (int64_t)jnum(o, "label", 0);
 	}
+	if (cJSON_GetObjectItemCaseSensitive(o, "ham_label"))
+		c->drop_label = (int64_t)jnum(o, "ham_label", 0);
 	return 0;
 }
 
@@ -506,7 +512,7 @@ static int apply_one(struct app *app, int64_t id, enum action_kind k, const char
 {
 	struct store_msg_state s;
 	struct store_action a;
-	int64_t label = 0, aid;
+	int64_t label = 0, ham = 0, aid;
 	int changed = 0;
 	char *undo;
 
@@ -514,7 +520,10 @@ static int apply_one(struct app *app, int64_t id, enum action_kind k, const char
 		return -1;
 	if (change_one(app, &s, c, mv, &changed, cause) < 0 ||
 	    (k == ACT_CATEGORY &&
-	     (label = store_label_add(app->store, id, s.hash, arg, "user", cause)) < 0)) {
+	     (label = store_label_add(app->store, id, s.hash, arg, "user", cause)) < 0) ||
+	    (changed && (k == ACT_MOVE || k == ACT_ARCHIVE) && /* out of Junk: not spam */
+	     (ham = classify_left_junk(app, id, s.account_id, s.hash, s.folder, c->folder,
+	                               s.category, cause)) < 0)) {
 		store_msg_state_release(&s);
 		return -1;
 	}
@@ -528,7 +537,7 @@ static int apply_one(struct app *app, int64_t id, enum action_kind k, const char
 	a.account_id = s.account_id;
 	a.kind = (char *)action_table[k].name;
 	a.args = (char *)arg;
-	a.undo = undo = undo_json(c, &s, label);
+	a.undo = undo = undo_json(c, &s, label, ham);
 	a.batch = out->batch;
 	a.origin = (char *)(app->origin ? app->origin : "user");
 	a.rule = (char *)app->rule;

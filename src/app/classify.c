@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include "va/accounts.h"
 #include "va/classifier.h"
 #include "va/conf.h"
 #include "va/maildir.h"
@@ -25,6 +27,8 @@
 #define LABELS_FEATURE "_labels"
 #define TEMP_FEATURE   "_temperature"
 #define CUT_FEATURE    "_spam_cut"
+#define LLM_OWNER      "llm"
+#define LLM_KEY        "api_key"
 
 /* ---- the model in the store ---- */
 
@@ -195,18 +199,71 @@ struct llm_ctx {
 /* The API key from the secret store, or NULL (none stored, or no store). */
 static char *llm_key(struct app *app)
 {
-	struct secret_opts so = {conf_get(app->conf, "secrets", "backend"), NULL, NULL, NULL};
-	char *file = conf_get_path(app->conf, "secrets", "file"), *key = NULL;
+	struct accounts_io io;
 	struct secrets *s;
+	char *key = NULL;
 
-	so.file = file ? file : (file = xasprintf("%s/secrets.enc", app->data_dir));
-	if ((s = secrets_open(&so, NULL, NULL)) != NULL) {
+	accounts_quiet_io(&io); /* the file backend: VA_PASSPHRASE_FILE or a cached key */
+	if ((s = accounts_secrets_open(app, &io, NULL)) != NULL) {
 		if (secrets_get(s, "llm", "api_key", &key, NULL) != 0)
 			key = NULL;
 		secrets_close(s);
 	}
-	free(file);
 	return key;
+}
+
+int classify_llm_key_set(struct app *app, const struct accounts_io *io, const char *key,
+                         char **cause)
+{
+	struct secrets *s;
+	int rc;
+
+	if (!key || !*key) {
+		set_cause(cause, "empty API key: nothing was stored");
+		return -1;
+	}
+	if (!(s = accounts_secrets_open(app, io, cause)))
+		return -1;
+	rc = secrets_set(s, LLM_OWNER, LLM_KEY, key, cause);
+	secrets_close(s);
+	return rc;
+}
+
+int classify_llm_key_forget(struct app *app, const struct accounts_io *io, char **cause)
+{
+	struct secrets *s;
+	int rc;
+
+	if (!(s = accounts_secrets_open(app, io, cause)))
+		return -1;
+	rc = secrets_delete(s, LLM_OWNER, LLM_KEY, cause);
+	secrets_close(s);
+	return rc;
+}
+
+int classify_llm_status(struct app *app, const struct accounts_io *io,
+                        struct classify_llm_status *st, char **cause)
+{
+	struct secrets *s;
+	char *key = NULL;
+	int rc;
+
+	memset(st, 0, sizeof *st);
+	st->base_url = conf_get(app->conf, "llm", "base_url");
+	st->model = conf_get(app->conf, "llm", "model");
+	st->embedding_model = conf_get(app->conf, "llm", "embedding_model");
+	st->configured = st->base_url && *st->base_url && st->model && *st->model;
+	st->key = -1;
+	if (!(s = accounts_secrets_open(app, io, cause)))
+		return -1;
+	st->backend = secrets_backend(s);
+	rc = secrets_get(s, LLM_OWNER, LLM_KEY, &key, cause);
+	secret_free(key);
+	secrets_close(s);
+	if (rc < 0)
+		return -1;
+	st->key = rc == 0;
+	return 0;
 }
 
 static const char *const send_body_names[] = {"none", "snippet", "full"};
@@ -671,13 +728,46 @@ struct label_ctx {
 	int cat;
 	struct known known;
 	char **cause;
+	int64_t *msg;            /* the message of each entry of set */
+	size_t cap;
+	struct cls_model *model; /* loaded for the first "not spam" label */
 };
+
+/* The model's best category other than spam: a "not spam" label leaves the
+ * category to the model. */
+static int best_not_spam(struct label_ctx *c, const struct cls_features *f)
+{
+	struct cls_verdict v;
+	int k, best = CLS_IMPORTANT;
+
+	if (!c->model && !(c->model = model_load(c->app, NULL)))
+		return CLS_IMPORTANT;
+	cls_model_predict(c->model, f, &v);
+	for (k = 0; k < CLS_NCAT; k++)
+		if (k != CLS_SPAM && v.p[k] > v.p[best])
+			best = k;
+	return best;
+}
 
 static int label_message(void *arg, struct message *m)
 {
 	struct label_ctx *c = arg;
+	struct cls_features *f;
+	size_t i;
 
-	features_of(&c->known, m, set_add(c->set, c->cat));
+	/* a later label of the same message replaces the earlier one (spam
+	 * from the Junk folder, then "not spam" when the person moved it out) */
+	for (i = c->set->n; i-- > 0;)
+		if (c->msg[i] == m->id) {
+			c->set->cat[i] = c->cat >= 0 ? c->cat : best_not_spam(c, &c->set->f[i]);
+			return 0;
+		}
+	xgrow((void **)&c->msg, &c->cap, c->set->n + 1, sizeof *c->msg);
+	c->msg[c->set->n] = m->id;
+	f = set_add(c->set, c->cat);
+	features_of(&c->known, m, f);
+	if (c->cat < 0)
+		c->set->cat[c->set->n - 1] = best_not_spam(c, f);
 	return 0;
 }
 
@@ -686,7 +776,9 @@ static void label_row(void *arg, int64_t label_id, int64_t message_id, const cha
 	struct label_ctx *c = arg;
 
 	c->last = label_id;
-	if ((c->cat = cls_category_parse(category)) < 0)
+	if (category && !strcmp(category, CLASSIFY_NOT_SPAM))
+		c->cat = -1;
+	else if ((c->cat = cls_category_parse(category)) < 0)
 		return;
 	store_classify_each(c->app->store, &message_id, 1, 0, label_message, c, NULL);
 }
@@ -719,7 +811,7 @@ static int labels_from_folders(struct app *app, struct train_report *r, char **c
 int classify_train_labels(struct app *app, struct train_report *r, char **cause)
 {
 	struct train_set set = {0};
-	struct label_ctx c = {app, &set, 0, 0, {0}, cause};
+	struct label_ctx c = {app, &set, 0, 0, {0}, cause, NULL, 0, NULL};
 	int rc = -1;
 
 	if (labels_from_folders(app, r, cause) < 0)
@@ -729,6 +821,8 @@ int classify_train_labels(struct app *app, struct train_report *r, char **cause)
 	if (store_labels_after(app->store, c.last, label_row, &c, cause) == 0)
 		rc = learn_set(app, &set, c.last, r, cause);
 	known_release(&c.known);
+	cls_model_free(c.model);
+	free(c.msg);
 	set_release(&set);
 	return rc;
 }
@@ -768,4 +862,57 @@ int classify_learn(struct app *app, const int64_t *ids, size_t n, const char *ca
 	if (store_commit(app->store, cause) < 0)
 		return -1;
 	return classify_train_labels(app, r, cause);
+}
+
+/* ---- leaving Junk ---- */
+
+/* Whether `folder` of the account is where spam goes: its special-use role
+ * is junk, or it is called Junk or Spam (any case, also as "[Gmail]/Spam"). */
+static int junk_folder(struct app *app, int64_t account_id, const char *folder)
+{
+	static const char *const names[] = {"junk", "spam", "junk e-mail", "junk email", "bulk mail"};
+	const char *base = folder ? strrchr(folder, '/') : NULL;
+	char *special;
+	int64_t fid;
+	size_t i;
+	int yes = 0;
+
+	if (!folder)
+		return 0;
+	base = base ? base + 1 : folder;
+	if (!strncasecmp(base, "INBOX.", 6))
+		base += 6;
+	for (i = 0; i < VA_ARRAY_LEN(names) && !yes; i++)
+		yes = !strcasecmp(base, names[i]);
+	if (!yes && (special = store_sync_special_folder(app->store, account_id, "junk", &fid,
+	                                                 NULL)) != NULL) {
+		yes = !strcmp(special, folder);
+		free(special);
+	}
+	return yes;
+}
+
+static int trash_folder(struct app *app, int64_t account_id, const char *folder)
+{
+	int64_t fid;
+	char *special = store_sync_special_folder(app->store, account_id, "trash", &fid, NULL);
+	int yes = !strcasecmp(folder, "Trash") || !strcasecmp(folder, "Deleted Items") ||
+	          (special && !strcmp(special, folder));
+
+	free(special);
+	return yes;
+}
+
+int64_t classify_left_junk(struct app *app, int64_t message_id, int64_t account_id,
+                           const char *hash, const char *from, const char *to,
+                           const char *category, char **cause)
+{
+	const char *label = CLASSIFY_NOT_SPAM;
+
+	if (!from || !to || !strcmp(from, to) || !junk_folder(app, account_id, from) ||
+	    junk_folder(app, account_id, to) || trash_folder(app, account_id, to))
+		return 0;
+	if (category && cls_category_parse(category) >= 0 && cls_category_parse(category) != CLS_SPAM)
+		label = category;
+	return store_label_add(app->store, message_id, hash, label, "not-junk", cause);
 }

@@ -3,8 +3,10 @@
  * later message from another sender) ends it ("done"); past its due time
  * with no reply, the message comes back flagged and unread through the
  * actions service (so a Maildir file is renamed too, and undo works) and the
- * follow-up becomes "due".  Local accounts today; IMAP write-back and the
- * optional nudge through the replies gates are left to those issues.
+ * follow-up becomes "due" (on an IMAP server too: the actions are pushed by
+ * the next sync).  A follow-up made with a nudge template then sends it
+ * through the replies service, every gate included (reply_with_template as
+ * an automatic reply); a blocked nudge is recorded with its reason there.
  */
 #include <stdlib.h>
 #include <time.h>
@@ -12,6 +14,8 @@
 #include "va/actions.h"
 #include "va/app.h"
 #include "va/jobs.h"
+#include "va/log.h"
+#include "va/replies.h"
 #include "va/util.h"
 
 static int bring_back(struct app *app, int64_t id, char **error)
@@ -41,6 +45,16 @@ static int check_one(struct app *app, const struct store_reminder *f, int64_t no
 		return 0;
 	if (bring_back(app, f->message_id, error) < 0)
 		return -1;
+	if (f->note && str_starts(f->note, "nudge:") && f->note[6]) {
+		int64_t outbox = 0;
+		char *why = NULL;
+		app->origin = "job";
+		if (reply_with_template(app, f->message_id, f->note + 6, 1, &outbox, &why) != 0)
+			log_info("follow-up %lld: nudge \"%s\" not sent: %s", (long long)f->id, f->note + 6,
+			         why ? why : "?");
+		app->origin = NULL;
+		free(why);
+	}
 	return store_followup_set(app->store, f->id, "due", error);
 }
 

@@ -156,6 +156,21 @@ int jobs_retry(struct app *app, int64_t id, char **cause)
 	return store_job_retry(app->store, id, sched_now_ms(), cause);
 }
 
+int jobs_pause(struct app *app, int64_t id, char **cause)
+{
+	return store_job_pause(app->store, id, sched_now_ms(), cause);
+}
+
+int jobs_resume(struct app *app, int64_t id, char **cause)
+{
+	return store_job_resume(app->store, id, sched_now_ms(), cause);
+}
+
+int jobs_run_now(struct app *app, int64_t id, char **cause)
+{
+	return store_job_run_now(app->store, id, sched_now_ms(), cause);
+}
+
 int jobs_ensure_sync(struct app *app, char **cause)
 {
 	const char *every = conf_get(app->conf, "scheduler", "sync_every");
@@ -210,9 +225,10 @@ static int schedule_reminder(struct app *app, const char *kind, const char *tag,
 }
 
 int64_t jobs_followup(struct app *app, int64_t id, int64_t after, int business_days,
-                      char **cause)
+                      const char *nudge, char **cause)
 {
 	int64_t now = time_now(), due, fid;
+	char *note;
 
 	if (after <= 0)
 		return set_cause(cause, "a follow-up needs a positive delay such as 3d");
@@ -220,7 +236,10 @@ int64_t jobs_followup(struct app *app, int64_t id, int64_t after, int business_d
 	if (message_exists(app, id, cause) < 0)
 		return -1;
 	due = business_days ? add_business_days(now, (after + 86399) / 86400) : now + after;
-	if ((fid = store_followup_add(app->store, id, due, NULL, now, cause)) < 0)
+	note = nudge && *nudge ? xasprintf("nudge:%s", nudge) : NULL;
+	fid = store_followup_add(app->store, id, due, note, now, cause);
+	free(note);
+	if (fid < 0)
 		return -1;
 	return schedule_reminder(app, "followup_check", "followup", fid, due, cause) < 0 ? -1 : fid;
 }

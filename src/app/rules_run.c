@@ -85,7 +85,7 @@ static int exec_followup(struct app *app, int64_t id, const struct rule_action *
 
 	if (after <= 0)
 		return set_cause(cause, "bad follow-up delay \"%s\"", a->arg ? a->arg : "");
-	if ((fid = jobs_followup(app, id, after, 0, cause)) < 0)
+	if ((fid = jobs_followup(app, id, after, 0, NULL, cause)) < 0)
 		return -1;
 	*note = xasprintf("follow-up %" PRId64 " due in %s", fid, a->arg);
 	return 0;

@@ -42,6 +42,9 @@ static const struct cli_cmd commands[] = {
 	 "classify messages (no ID: the unclassified ones) and store the verdicts", cmd_classify},
 	{"train", "[--category CAT PATH]... | --set CAT ID...",
 	 "teach the classifier: pending labels, files or a Maildir, or stored messages", cmd_train},
+	{"llm", "key [--key-stdin] | forget | status",
+	 "store or forget the LLM API key (never on the command line); show the LLM set-up",
+	 cmd_llm},
 	{"act", "ID[,ID...] archive|trash|move FOLDER|flag|unflag|read|unread|label L|unlabel L"
 	        "|category C",
 	 "triage messages (one undoable batch)", cmd_act},
@@ -57,8 +60,9 @@ static const struct cli_cmd commands[] = {
 	{"reject", "ID...", "turn recommendations down", cmd_reject},
 	{"jobs", "list [--state S] | kinds | add KIND [--at T] [--every D | --cron EXPR] [--args A]"
 	         " [--key K] [--idempotency-key K] [--misfire skip|once|catch_up] [--grace D]"
-	         " [--expires D] [--max-attempts N] [-- PROGRAM ARGS...] | cancel ID | retry ID",
-	 "list, add, cancel or retry background jobs", cmd_jobs},
+	         " [--expires D] [--max-attempts N] [-- PROGRAM ARGS...] | cancel ID | retry ID"
+	         " | pause ID | resume ID | run ID",
+	 "list, add, cancel, retry, pause, resume or run background jobs now", cmd_jobs},
 	{"reply", "ID --template NAME [--send] [--edit] [--auto] | ID --edit [--send]"
 	          " | --cancel OUTBOX_ID",
 	 "reply with a template or blank: a draft in Drafts, sent now, or as a rule would",
@@ -67,8 +71,9 @@ static const struct cli_cmd commands[] = {
 	 cmd_replies},
 	{"templates", "list | show NAME [--for ID] | approve NAME | revoke NAME",
 	 "reply templates: preview, approve for automatic replies, revoke", cmd_templates},
-	{"followup", "ID --after D [--business-days]",
-	 "bring a message back flagged if no reply arrives in its thread in time", cmd_followup},
+	{"followup", "ID --after D [--business-days] [--nudge TEMPLATE]",
+	 "bring a message back flagged if no reply arrives in its thread in time (and nudge)",
+	 cmd_followup},
 	{"snooze", "ID --until WHEN",
 	 "move a message to Snoozed until WHEN, then back to INBOX, unread", cmd_snooze},
 	{"daemon", "start | stop | status | run",

@@ -1,5 +1,5 @@
 /*
- * cli_jobs: `va jobs list|kinds|add|cancel|retry`, `va followup` and `va
+ * cli_jobs: `va jobs list|kinds|add|cancel|retry|pause|resume|run`, `va followup` and `va
  * snooze`.  The scheduler (the daemon, or the TUI's own) runs what is added
  * here; this file only edits the queue through app/jobs.c.
  */
@@ -196,29 +196,44 @@ static int jobs_add_cmd(struct cli_globals *g, struct app *app, int argc, char *
 	return EXIT_OK;
 }
 
+/* The state changes `va jobs VERB ID` makes, and what each says. */
+static const struct {
+	const char *verb, *state, *done, *refused;
+	int (*run)(struct app *app, int64_t id, char **cause);
+} changes[] = {
+    {"cancel", "cancelled", "cancelled", "no such job, or it already ended", jobs_cancel},
+    {"retry", "ready", "queued again", "no such job, or it has not ended", jobs_retry},
+    {"pause", "paused", "paused", "no such job, or it is not waiting (a running job cannot pause)",
+     jobs_pause},
+    {"resume", "ready", "resumed", "no such job, or it is not paused", jobs_resume},
+    {"run", "ready", "due now", "no such job, or it is not waiting or paused", jobs_run_now},
+};
+
 static int jobs_change_cmd(struct cli_globals *g, struct app *app, int argc, char **argv)
 {
-	int cancel = !strcmp(argv[1], "cancel"), rc;
 	char *cause = NULL, *end = NULL;
 	long long id = argc == 3 ? strtoll(argv[2], &end, 10) : 0;
+	size_t k;
+	int rc;
 
-	if (argc != 3 || !end || *end || id <= 0)
+	for (k = 0; k < VA_ARRAY_LEN(changes) && strcmp(changes[k].verb, argv[1]); k++)
+		;
+	if (argc != 3 || !end || *end || id <= 0 || k == VA_ARRAY_LEN(changes))
 		return cli_error("jobs %s: expected one job ID", argv[1]), cli_usage("jobs");
-	rc = cancel ? jobs_cancel(app, id, &cause) : jobs_retry(app, id, &cause);
+	rc = changes[k].run(app, id, &cause);
 	if (rc < 0) {
 		cli_error("cannot %s job %lld: %s", argv[1], id, cause);
 		free(cause);
 		return EXIT_ERROR;
 	}
 	if (rc == 1) {
-		cli_error("cannot %s job %lld: %s", argv[1], id,
-		          cancel ? "no such job, or it already ended" : "no such job, or it has not ended");
+		cli_error("cannot %s job %lld: %s", argv[1], id, changes[k].refused);
 		return EXIT_ERROR;
 	}
 	if (g->json)
-		printf("{\"id\":%lld,\"state\":\"%s\"}\n", id, cancel ? "cancelled" : "ready");
+		printf("{\"id\":%lld,\"state\":\"%s\"}\n", id, changes[k].state);
 	else if (!g->quiet)
-		printf("job %lld %s\n", id, cancel ? "cancelled" : "queued again");
+		printf("job %lld %s\n", id, changes[k].done);
 	return EXIT_OK;
 }
 
@@ -227,7 +242,8 @@ static const struct {
 	int (*run)(struct cli_globals *g, struct app *app, int argc, char **argv);
 } subs[] = {
     {"list", jobs_list_cmd},     {"kinds", jobs_kinds_cmd},   {"add", jobs_add_cmd},
-    {"cancel", jobs_change_cmd}, {"retry", jobs_change_cmd},
+    {"cancel", jobs_change_cmd}, {"retry", jobs_change_cmd},  {"pause", jobs_change_cmd},
+    {"resume", jobs_change_cmd}, {"run", jobs_change_cmd},
 };
 
 int cmd_jobs(struct cli_globals *g, int argc, char **argv)
@@ -286,6 +302,7 @@ int cmd_followup(struct cli_globals *g, int argc, char **argv)
 	int64_t id, after = -1, rid;
 	int business = 0, i;
 	struct app *app;
+	const char *nudge = NULL;
 	char *cause = NULL;
 
 	for (i = 2; i < argc; i++) {
@@ -293,6 +310,8 @@ int cmd_followup(struct cli_globals *g, int argc, char **argv)
 			after = duration_parse(argv[++i]);
 		else if (!strcmp(argv[i], "--business-days"))
 			business = 1;
+		else if (!strcmp(argv[i], "--nudge") && i + 1 < argc)
+			nudge = argv[++i];
 		else
 			after = -2;
 	}
@@ -302,7 +321,7 @@ int cmd_followup(struct cli_globals *g, int argc, char **argv)
 		return cli_error("followup: --after wants a duration such as 3d"), cli_usage("followup");
 	if (cli_open_app(g, &app, 0) < 0)
 		return EXIT_ERROR;
-	rid = jobs_followup(app, id, after, business, &cause);
+	rid = jobs_followup(app, id, after, business, nudge, &cause);
 	i = reminder_done(g, "follow-up", rid, id, 0, cause);
 	app_close(app);
 	return i;

@@ -232,12 +232,21 @@ static const char *const migration_fts_defer =
 #undef FTS_NOW
 #undef FTS_COLS
 
+/* The inbox's windowed list (issue 3): messages_list yields every row of a
+ * folder in display order (date DESC, id DESC) with what the list keeps of
+ * it, without touching the table (whose flags sit after the body);
+ * messages_keys serves the same columns by id for searches. */
+static const char *const migration_inbox_keys =
+    "CREATE INDEX messages_list ON messages(date DESC, id DESC, folder_id, flags, thread_id);"
+    "CREATE INDEX messages_keys ON messages(id, folder_id, date, flags, thread_id);";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
 	migration_replies,
 	migration_audit,
 	migration_fts_defer,
+	migration_inbox_keys,
 };
 
 int store_schema_latest(void)

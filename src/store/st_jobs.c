@@ -510,6 +510,36 @@ int store_job_retry(struct store *st, int64_t id, int64_t now, char **cause)
 	return rc < 0 ? -1 : rc == 0;
 }
 
+int store_job_pause(struct store *st, int64_t id, int64_t now, char **cause)
+{
+	int64_t v[2] = {now, id};
+	int rc = exec_i64(st, "UPDATE jobs SET state = 'paused', updated_at = ?1"
+	                      " WHERE id = ?2 AND state = 'ready'",
+	                  v, 2, "pause a job", cause);
+
+	return rc < 0 ? -1 : rc == 0;
+}
+
+int store_job_resume(struct store *st, int64_t id, int64_t now, char **cause)
+{
+	int64_t v[2] = {now, id};
+	int rc = exec_i64(st, "UPDATE jobs SET state = 'ready', updated_at = ?1"
+	                      " WHERE id = ?2 AND state = 'paused'",
+	                  v, 2, "resume a job", cause);
+
+	return rc < 0 ? -1 : rc == 0;
+}
+
+int store_job_run_now(struct store *st, int64_t id, int64_t now, char **cause)
+{
+	int64_t v[2] = {now, id};
+	int rc = exec_i64(st, "UPDATE jobs SET state = 'ready', next_run = ?1, updated_at = ?1"
+	                      " WHERE id = ?2 AND state IN ('ready','paused')",
+	                  v, 2, "run a job now", cause);
+
+	return rc < 0 ? -1 : rc == 0;
+}
+
 int store_job_set_progress(struct store *st, int64_t id, const char *progress, char **cause)
 {
 	sqlite3_stmt *s = st_prepare(st, "UPDATE jobs SET progress = ? WHERE id = ?", cause);
@@ -545,8 +575,10 @@ void store_reminders_free(struct store_reminder *r, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(r[i].from_addr);
+		free(r[i].note);
+	}
 	free(r);
 }
 
@@ -602,6 +634,7 @@ static int collect_reminders(struct store *st, sqlite3_stmt *s, struct store_rem
 		r->msg_date = sqlite3_column_int64(s, 4);
 		r->from_addr = st_column_text(s, 5);
 		r->flags = (unsigned)sqlite3_column_int(s, 6);
+		r->note = sqlite3_column_count(s) > 7 ? st_column_text(s, 7) : NULL;
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -618,7 +651,7 @@ int store_followups_waiting(struct store *st, struct store_reminder **out, size_
 {
 	sqlite3_stmt *s = st_prepare(st,
 	                             "SELECT f.id, f.message_id, f.due_at, m.thread_id, m.date,"
-	                             " m.from_addr, m.flags FROM followups f JOIN messages m ON"
+	                             " m.from_addr, m.flags, f.note FROM followups f JOIN messages m ON"
 	                             " m.id = f.message_id WHERE f.state = 'waiting' ORDER BY f.due_at",
 	                             cause);
 

@@ -234,15 +234,32 @@ struct qbuild {
 	int64_t       thread;
 };
 
-static void build_where(struct qbuild *b, const struct store_query *q, const char *fts)
+/* The account and folder filters.  `keys`: as one set of folder ids, so the
+ * query reads `messages` alone (from a covering index, without joins). */
+static void where_place(struct qbuild *b, const struct store_query *q, int keys)
+{
+	b->account = q->account;
+	b->folder = q->folder;
+	if (!q->account && !q->folder)
+		return;
+	if (keys)
+		sb_adds(&b->sql, " AND m.folder_id IN (SELECT f.id FROM folders f"
+		                 " JOIN accounts a ON a.id = f.account_id WHERE 1");
+	if (q->account)
+		sb_adds(&b->sql, " AND a.name = :account");
+	if (q->folder)
+		sb_adds(&b->sql, " AND f.name = :folder");
+	if (keys)
+		sb_addc(&b->sql, ')');
+}
+
+static void build_where_as(struct qbuild *b, const struct store_query *q, const char *fts,
+                           int keys)
 {
 	sb_adds(&b->sql, " WHERE 1");
 	if ((b->fts = fts) != NULL)
 		sb_adds(&b->sql, " AND messages_fts MATCH :fts");
-	if ((b->account = q->account) != NULL)
-		sb_adds(&b->sql, " AND a.name = :account");
-	if ((b->folder = q->folder) != NULL)
-		sb_adds(&b->sql, " AND f.name = :folder");
+	where_place(b, q, keys);
 	if (q->category && !strcmp(q->category, "none"))
 		sb_adds(&b->sql, " AND m.category IS NULL");
 	else if ((b->category = q->category) != NULL)
@@ -274,6 +291,11 @@ static void build_where(struct qbuild *b, const struct store_query *q, const cha
 		                 " AND fu.state = 'waiting')");
 	if ((b->thread = q->thread_id) != 0)
 		sb_adds(&b->sql, " AND m.thread_id = :thread");
+}
+
+static void build_where(struct qbuild *b, const struct store_query *q, const char *fts)
+{
+	build_where_as(b, q, fts, 0);
 }
 
 static void bind_named(sqlite3_stmt *s, const char *name, const char *v)
@@ -450,4 +472,124 @@ int store_folder_sources(struct store *st, int64_t folder_id, store_source_fn fn
 		   (unsigned)sqlite3_column_int(s, 2), sqlite3_column_int64(s, 3));
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : st_fail(st, cause, "read the folder");
+}
+
+/* 1 when q filters on nothing but folder, account, unread and flagged: the
+ * covering indexes answer it alone, so the keys query names them (the
+ * planner, without statistics, would rather sort). */
+static int keys_plain(const struct store_query *q)
+{
+	return !q->category && !q->from && !q->owed && !q->waiting && !q->thread_id;
+}
+
+static void keys_sql(struct qbuild *b, const struct store_query *q, const char *fts)
+{
+	int plain = keys_plain(q);
+
+	sb_init(&b->sql);
+	if (fts)
+		sb_addf(&b->sql, "SELECT m.id, m.flags, m.thread_id FROM messages_fts JOIN messages m%s"
+		                 " ON m.id = messages_fts.rowid",
+		        plain ? " INDEXED BY messages_keys" : "");
+	else
+		sb_addf(&b->sql, "SELECT m.id, m.flags, m.thread_id FROM messages m%s",
+		        plain ? " INDEXED BY messages_list" : "");
+	build_where_as(b, q, fts, 1);
+	if (fts)
+		sb_adds(&b->sql, " ORDER BY bm25(messages_fts, 10.0, 5.0, 5.0, 2.0, 1.0), m.date DESC,"
+		                 " m.id DESC");
+	else
+		sb_adds(&b->sql, " ORDER BY m.date DESC, m.id DESC");
+	if (q->limit > 0)
+		sb_addf(&b->sql, " LIMIT %d OFFSET %d", q->limit, q->offset);
+}
+
+int store_message_keys(struct store *st, const struct store_query *q, struct store_key **out,
+                       size_t *n, char **cause)
+{
+	struct qbuild b = {STRBUF_INIT, NULL, NULL, NULL, NULL, NULL, 0};
+	char *fts = q->search ? store_search_syntax(q->search) : NULL;
+	struct store_key *keys = NULL;
+	size_t cap = 0, count = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (fts && !*fts) {
+		free(fts);
+		return 0;
+	}
+	keys_sql(&b, q, fts);
+	s = st_prepare(st, b.sql.buf, cause);
+	sb_release(&b.sql);
+	if (!s) {
+		free(fts);
+		return -1;
+	}
+	bind_all(s, &b);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 1024;
+			keys = xrealloc(keys, cap * sizeof(*keys));
+		}
+		keys[count].id = sqlite3_column_int64(s, 0);
+		keys[count].flags = (unsigned)sqlite3_column_int(s, 1);
+		keys[count].thread_id = sqlite3_column_int64(s, 2);
+		count++;
+	}
+	if (rc != SQLITE_DONE) {
+		if (fts)
+			set_cause(cause, "cannot search for \"%s\": %s", q->search, sqlite3_errmsg(st->db));
+		else
+			st_fail(st, cause, "list messages");
+		free(keys);
+		keys = NULL;
+		count = 0;
+	}
+	sqlite3_finalize(s);
+	free(fts);
+	*out = keys;
+	*n = count;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_messages_by_id(struct store *st, const int64_t *ids, size_t nids, struct message **out,
+                         size_t *n, char **cause)
+{
+	struct strbuf sql;
+	struct message *msgs = NULL;
+	size_t i, cap = 0, count = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (nids == 0)
+		return 0;
+	sb_init(&sql);
+	sb_adds(&sql, "SELECT " LIGHT_COLS FROM_JOIN " WHERE m.id IN (");
+	for (i = 0; i < nids; i++)
+		sb_addf(&sql, "%s%lld", i ? "," : "", (long long)ids[i]);
+	sb_adds(&sql, ") ORDER BY m.id");
+	s = st_prepare(st, sql.buf, cause);
+	sb_release(&sql);
+	if (!s)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		xgrow((void **)&msgs, &cap, count + 1, sizeof(*msgs));
+		message_init(&msgs[count]);
+		read_light(s, &msgs[count]);
+		count++;
+	}
+	if (rc != SQLITE_DONE) {
+		st_fail(st, cause, "read messages");
+		sqlite3_finalize(s);
+		store_messages_free(msgs, count);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	*out = msgs;
+	*n = count;
+	return 0;
 }

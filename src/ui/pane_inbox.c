@@ -7,11 +7,18 @@
  * never push a row past the edge.  Enter opens the message view (and marks
  * it read, an undoable action like any other).
  *
+ * A windowed list (issue 3): the pane keeps only the keys of every row (id,
+ * thread id, flags; store_message_keys, read from a covering index in one
+ * pass) and light rows for the rows near the screen, read by id
+ * (store_messages_by_id) when drawing reaches a row outside them.  Counts,
+ * next-unread, tags, threads and triage targets work from the keys alone,
+ * so memory and time do not grow with the folder beyond 24 bytes a row.
+ *
  * Tags are kept as a sorted set of message ids, so they survive reloads; a
  * search (FTS5 through store_search_syntax) and a limit (unread, flagged, a
- * category, from:TEXT) narrow what inbox_list returns.  The thread view
- * (threads.c) maps screen rows to messages; a collapsed thread's row stands
- * for all of its messages when tagged or triaged.
+ * category, from:TEXT) narrow what the keys query returns.  The thread view
+ * (threads.c) maps screen rows to keys; a collapsed thread's row stands for
+ * all of its messages when tagged or triaged.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,13 +29,17 @@
 #include "ui_internal.h"
 #include "va/actions.h"
 #include "va/app.h"
+#include "va/store.h"
 #include "va/util.h"
 
 enum { FLAG_COLS = 3, DATE_COLS = 10, GAP = 1, MIN_SENDER = 16, MAX_SENDER = 28 };
 
 struct inbox {
-	struct message *msgs;
+	struct store_key *keys;   /* every row of the list, in order */
 	size_t n;
+	struct message *win;      /* light rows near the screen, by ascending id */
+	size_t nwin;
+	size_t win_from, win_to;  /* the rows they were read for; equal: none */
 	int64_t *tags; /* sorted */
 	size_t ntags;
 	char *search;  /* NULL: none */
@@ -45,17 +56,25 @@ struct inbox {
 	size_t nrecos, recos_cap;
 };
 
+static void win_clear(struct inbox *in)
+{
+	store_messages_free(in->win, in->nwin);
+	in->win = NULL;
+	in->nwin = in->win_from = in->win_to = 0;
+}
+
 static void rows_build(struct inbox *in)
 {
 	x_free(&in->rows);
-	in->nrows = in->threads ? thread_rows(in->msgs, in->n, in->open, in->nopen, &in->rows)
+	in->nrows = in->threads ? thread_rows(in->keys, in->n, in->open, in->nopen, &in->rows)
 	                        : in->n;
+	win_clear(in); /* the window is of rows */
 }
 
-/* The message drawn on row `row`. */
-static struct message *row_msg(struct inbox *in, size_t row)
+/* The key of the message on row `row`. */
+static struct store_key *row_key(struct inbox *in, size_t row)
 {
-	return &in->msgs[in->rows ? in->rows[row].msg : row];
+	return &in->keys[in->rows ? in->rows[row].msg : row];
 }
 
 /* > 1 when row is a collapsed thread of that many messages. */
@@ -101,6 +120,57 @@ static void recos_load(struct pane *p)
 	}
 	if (in->nrecos)
 		qsort(in->recos, in->nrecos, sizeof(*in->recos), cmp_id);
+}
+
+static int cmp_msg_id(const void *key, const void *elem)
+{
+	int64_t x = *(const int64_t *)key, y = ((const struct message *)elem)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The light row of message id when it is in the window, else NULL. */
+static struct message *win_find(struct inbox *in, int64_t id)
+{
+	return in->nwin ? bsearch(&id, in->win, in->nwin, sizeof(*in->win), cmp_msg_id) : NULL;
+}
+
+/* Read the light rows of a screen above `row` to two screens below it. */
+static void win_read(struct pane *p, size_t row)
+{
+	struct inbox *in = p->data;
+	size_t h = p->height > 0 ? (size_t)p->height : 1, i, n;
+	size_t from = row > h ? row - h : 0, to = row + 2 * h < in->nrows ? row + 2 * h : in->nrows;
+	int64_t *ids = xmalloc((to - from + 1) * sizeof(*ids));
+	char *cause = NULL;
+
+	win_clear(in);
+	for (i = from; i < to; i++)
+		ids[i - from] = row_key(in, i)->id;
+	if (store_messages_by_id(p->ui->app->store, ids, to - from, &in->win, &n, &cause) < 0) {
+		status_error(p->ui, "cannot read the messages to show: %s", cause ? cause : "?");
+		free(cause);
+		n = 0;
+	}
+	in->nwin = n;
+	in->win_from = from;
+	in->win_to = to;
+	free(ids);
+}
+
+/* The light row drawn on `row`, read with its neighbours when it is not in
+ * the window; NULL when the message is no longer stored. */
+static struct message *row_light(struct pane *p, size_t row)
+{
+	struct inbox *in = p->data;
+	int64_t id = row_key(in, row)->id;
+	struct message *m = win_find(in, id);
+
+	if (!m && (row < in->win_from || row >= in->win_to)) {
+		win_read(p, row);
+		m = win_find(in, id);
+	}
+	return m;
 }
 
 static int tagged(const struct inbox *in, int64_t id)
@@ -194,17 +264,35 @@ static char *subject_text(const struct inbox *in, size_t row, const struct messa
 	return xstrdup(subj);
 }
 
+/* A row whose message went from the store since the list was read. */
+static void draw_gone(struct pane *p, WINDOW *w, int y, int selected)
+{
+	if (selected)
+		mvwhline(w, y, 0, ' ' | theme_attr(&p->ui->theme, ROLE_INBOX_SELECTED), p->width);
+	ui_put(w, y, FLAG_COLS + GAP, "(this message is no longer in the store)",
+	       p->width - FLAG_COLS - GAP, cell_attr(p, ROLE_NOTICE, selected, 0));
+}
+
 static void inbox_draw_row(struct pane *p, WINDOW *w, int y, size_t row, int selected)
 {
 	struct inbox *in = p->data;
-	const struct message *m = row_msg(in, row);
-	char *subject = subject_text(in, row, m);
-	int unread = !(m->flags & MSG_SEEN), x = 0, sw = sender_cols(p->width);
+	const struct message *m = row_light(p, row);
+	char *subject;
+	int unread, x = 0, sw = sender_cols(p->width);
 	int bw, subject_w;
-	char flags[FLAG_COLS + 1], date[64], *badge = format_badge(m);
-	const char *sender = m->from_name && *m->from_name ? m->from_name : m->from_addr;
-	int reco = has_reco(in, m->id);
+	char flags[FLAG_COLS + 1], date[64], *badge;
+	const char *sender;
+	int reco;
 
+	if (!m) {
+		draw_gone(p, w, y, selected);
+		return;
+	}
+	subject = subject_text(in, row, m);
+	unread = !(m->flags & MSG_SEEN);
+	badge = format_badge(m);
+	sender = m->from_name && *m->from_name ? m->from_name : m->from_addr;
+	reco = has_reco(in, m->id);
 	format_flags(m, tagged(in, m->id), flags);
 	format_date(m->date, date, sizeof date);
 	bw = badge ? (int)utf8_width(badge) : 0;
@@ -234,6 +322,7 @@ static void inbox_draw_row(struct pane *p, WINDOW *w, int y, size_t row, int sel
 static void mark_read(struct pane *p, struct message *m)
 {
 	struct inbox *in = p->data;
+	struct message *light;
 	struct action_outcome o;
 	char *cause = NULL;
 
@@ -245,7 +334,9 @@ static void mark_read(struct pane *p, struct message *m)
 	}
 	action_outcome_release(&o);
 	m->flags |= MSG_SEEN;
-	row_msg(in, p->sel)->flags |= MSG_SEEN;
+	row_key(in, p->sel)->flags |= MSG_SEEN;
+	if ((light = win_find(in, m->id)) != NULL)
+		light->flags |= MSG_SEEN;
 	if (p->ui->unread)
 		p->ui->unread--;
 }
@@ -260,7 +351,7 @@ static void inbox_open(struct pane *p)
 
 	if (in->nrows == 0)
 		return;
-	id = row_msg(in, p->sel)->id;
+	id = row_key(in, p->sel)->id;
 	message_init(&m);
 	rc = inbox_show(p->ui->app, id, &m, &cause);
 	if (rc == 0 && !(m.flags & MSG_SEEN))
@@ -286,7 +377,7 @@ static int inbox_tag(struct pane *p)
 
 	if (in->nrows == 0)
 		return UI_DRAW;
-	id = row_msg(in, p->sel)->id;
+	id = row_key(in, p->sel)->id;
 	if (row_count(in, p->sel) > 1)
 		return inbox_tag_thread(p);
 	tag_set(in, id, !tagged(in, id));
@@ -305,11 +396,11 @@ static int inbox_tag_thread(struct pane *p)
 
 	if (in->nrows == 0)
 		return UI_DRAW;
-	t = row_msg(in, p->sel)->thread_id;
-	id = row_msg(in, p->sel)->id;
+	t = row_key(in, p->sel)->thread_id;
+	id = row_key(in, p->sel)->id;
 	for (i = 0; i < in->n; i++)
-		if (in->msgs[i].id == id || (t && in->msgs[i].thread_id == t)) {
-			tag_set(in, in->msgs[i].id, 1);
+		if (in->keys[i].id == id || (t && in->keys[i].thread_id == t)) {
+			tag_set(in, in->keys[i].id, 1);
 			n++;
 		}
 	status_info(p->ui, "tagged %zu message%s of this thread", n, n == 1 ? "" : "s");
@@ -331,7 +422,7 @@ static int inbox_next_unread(struct pane *p)
 
 	for (i = 1; i <= in->nrows; i++) {
 		r = (p->sel + i) % in->nrows;
-		if (!(row_msg(in, r)->flags & MSG_SEEN)) {
+		if (!(row_key(in, r)->flags & MSG_SEEN)) {
 			p->sel = r;
 			return UI_DRAW;
 		}
@@ -346,7 +437,7 @@ static size_t row_of_msg(struct inbox *in, int64_t id, int64_t t)
 	size_t i;
 
 	for (i = 0; i < in->nrows; i++)
-		if (row_msg(in, i)->id == id || (t && row_count(in, i) > 1 && row_msg(in, i)->thread_id == t))
+		if (row_key(in, i)->id == id || (t && row_count(in, i) > 1 && row_key(in, i)->thread_id == t))
 			return i;
 	return 0;
 }
@@ -354,8 +445,8 @@ static size_t row_of_msg(struct inbox *in, int64_t id, int64_t t)
 static int inbox_threads(struct pane *p)
 {
 	struct inbox *in = p->data;
-	int64_t id = in->nrows ? row_msg(in, p->sel)->id : 0;
-	int64_t t = in->nrows ? row_msg(in, p->sel)->thread_id : 0;
+	int64_t id = in->nrows ? row_key(in, p->sel)->id : 0;
+	int64_t t = in->nrows ? row_key(in, p->sel)->thread_id : 0;
 
 	in->threads = !in->threads;
 	x_free(&in->open);
@@ -377,7 +468,7 @@ static int inbox_collapse(struct pane *p)
 		status_info(p->ui, "collapse: turn threads on first (%s)", command_name(CMD_THREADS));
 		return UI_DRAW;
 	}
-	t = row_msg(in, p->sel)->thread_id;
+	t = row_key(in, p->sel)->thread_id;
 	for (i = 0; i < in->nopen && in->open[i] != t; i++)
 		;
 	if (i < in->nopen) {
@@ -388,7 +479,7 @@ static int inbox_collapse(struct pane *p)
 	}
 	rows_build(in);
 	for (j = 0; j < in->nrows; j++) /* the selection goes to the thread's first row */
-		if (row_msg(in, j)->thread_id == t) {
+		if (row_key(in, j)->thread_id == t) {
 			p->sel = j;
 			break;
 		}
@@ -434,7 +525,8 @@ static void inbox_free(struct pane *p)
 {
 	struct inbox *in = p->data;
 
-	store_messages_free(in->msgs, in->n);
+	win_clear(in);
+	free(in->keys);
 	free(in->rows);
 	free(in->open);
 	free(in->tags);
@@ -462,11 +554,13 @@ struct pane *pane_inbox_new(struct ui *ui)
 	return pane_new(&inbox_ops, ui, xcalloc(1, sizeof(struct inbox)));
 }
 
+/* Read the keys of every row again (after any change: flags, moves, new
+ * mail); the light rows are read again as they are drawn. */
 void pane_inbox_load(struct pane *p)
 {
 	struct inbox *in = p->data;
 	struct store_query q;
-	struct message *msgs = NULL;
+	struct store_key *keys = NULL;
 	char *cause = NULL;
 	size_t n = 0, i;
 
@@ -479,21 +573,21 @@ void pane_inbox_load(struct pane *p)
 	q.flagged = in->flagged;
 	q.owed = in->owed;
 	q.waiting = in->waiting;
-	if (inbox_list(p->ui->app, &q, &msgs, &n, &cause) < 0) {
+	if (store_message_keys(p->ui->app->store, &q, &keys, &n, &cause) < 0) {
 		status_error(p->ui, "cannot list %s: %s", in->search ? "the search" : p->ui->folder,
 		             cause ? cause : "?");
 		free(cause);
 		return;
 	}
-	store_messages_free(in->msgs, in->n);
-	in->msgs = msgs;
+	free(in->keys);
+	in->keys = keys;
 	in->n = n;
 	rows_build(in);
 	recos_load(p);
 	p->ui->total = n;
 	p->ui->unread = 0;
 	for (i = 0; i < n; i++)
-		p->ui->unread += !(msgs[i].flags & MSG_SEEN);
+		p->ui->unread += !(keys[i].flags & MSG_SEEN);
 }
 
 /* Every message of thread t (a collapsed row acts on all of them). */
@@ -503,8 +597,8 @@ static size_t thread_ids(struct inbox *in, int64_t t, int64_t **ids)
 
 	*ids = xmalloc(in->n * sizeof(**ids));
 	for (i = 0; i < in->n; i++)
-		if (in->msgs[i].thread_id == t)
-			(*ids)[n++] = in->msgs[i].id;
+		if (in->keys[i].thread_id == t)
+			(*ids)[n++] = in->keys[i].id;
 	return n;
 }
 
@@ -518,19 +612,19 @@ size_t pane_inbox_targets(struct pane *p, int tagged_only, int64_t **ids, unsign
 	if (!tagged_only) {
 		if (in->nrows == 0)
 			return 0;
-		*flags = row_msg(in, p->sel)->flags;
+		*flags = row_key(in, p->sel)->flags;
 		if (row_count(in, p->sel) > 1)
-			return thread_ids(in, row_msg(in, p->sel)->thread_id, ids);
+			return thread_ids(in, row_key(in, p->sel)->thread_id, ids);
 		*ids = xmalloc(sizeof(**ids));
-		(*ids)[0] = row_msg(in, p->sel)->id;
+		(*ids)[0] = row_key(in, p->sel)->id;
 		return 1;
 	}
 	*ids = xmalloc((in->ntags ? in->ntags : 1) * sizeof(**ids));
 	for (i = 0; i < in->n; i++) /* in screen order; the first one decides toggles */
-		if (tagged(in, in->msgs[i].id)) {
+		if (tagged(in, in->keys[i].id)) {
 			if (n == 0)
-				*flags = in->msgs[i].flags;
-			(*ids)[n++] = in->msgs[i].id;
+				*flags = in->keys[i].flags;
+			(*ids)[n++] = in->keys[i].id;
 		}
 	return n;
 }
@@ -623,5 +717,5 @@ int64_t pane_inbox_selected(struct pane *p)
 {
 	struct inbox *in = p->data;
 
-	return in->nrows ? row_msg(in, p->sel < in->nrows ? p->sel : in->nrows - 1)->id : 0;
+	return in->nrows ? row_key(in, p->sel < in->nrows ? p->sel : in->nrows - 1)->id : 0;
 }

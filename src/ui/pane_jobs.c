@@ -211,6 +211,45 @@ static int jobs_retry_cmd(struct pane *p)
 	return UI_DRAW;
 }
 
+/* pause-job (a paused job: resume) and run-job, one shape: a state change. */
+static int jobs_change(struct pane *p, enum cmd_id cmd)
+{
+	const struct store_job *j = job_or_say(p, cmd);
+	int paused, rc;
+	char *cause = NULL;
+	int64_t id;
+
+	if (!j)
+		return UI_DRAW;
+	id = j->id;
+	paused = !strcmp(j->state, "paused");
+	rc = cmd == CMD_RUN_JOB ? jobs_run_now(p->ui->app, id, &cause)
+	     : paused           ? jobs_resume(p->ui->app, id, &cause)
+	                        : jobs_pause(p->ui->app, id, &cause);
+	if (rc < 0)
+		status_error(p->ui, "cannot change job %lld: %s", (long long)id, cause ? cause : "?");
+	else if (rc == 1)
+		status_info(p->ui, "job %lld is %s: %s", (long long)id, j->state,
+		            cmd == CMD_RUN_JOB ? "only a waiting or paused job can run now"
+		                               : "only a waiting job can pause");
+	else
+		status_info(p->ui, "job %lld (%s) %s", (long long)id, j->kind,
+		            cmd == CMD_RUN_JOB ? "is due now" : paused ? "resumed" : "paused");
+	free(cause);
+	jobs_reload(p);
+	return UI_DRAW;
+}
+
+static int jobs_pause_cmd(struct pane *p)
+{
+	return jobs_change(p, CMD_PAUSE_JOB);
+}
+
+static int jobs_run_cmd(struct pane *p)
+{
+	return jobs_change(p, CMD_RUN_JOB);
+}
+
 static int jobs_refresh(struct pane *p)
 {
 	struct jobs_pane *jp = p->data;
@@ -385,6 +424,8 @@ static int jobs_command(struct pane *p, enum cmd_id cmd)
 	} cmds[] = {
 	    {CMD_CANCEL_JOB, jobs_cancel_cmd},
 	    {CMD_RETRY_JOB, jobs_retry_cmd},
+	    {CMD_PAUSE_JOB, jobs_pause_cmd},
+	    {CMD_RUN_JOB, jobs_run_cmd},
 	    {CMD_REFRESH, jobs_refresh},
 	    {CMD_OPEN, jobs_open},
 	};

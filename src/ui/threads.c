@@ -1,6 +1,6 @@
 /*
- * threads: the inbox's thread view, as a pure function from the message list
- * (newest first) to screen rows.  Messages of one thread are grouped where
+ * threads: the inbox's thread view, as a pure function from the list's keys
+ * (newest first; ids and thread ids only) to screen rows.  Messages of one thread are grouped where
  * the thread's newest message is, newest first inside the group; a thread
  * not in `open` shows as one row (its newest message) carrying the count.
  * O(n log n): two sorts of index arrays, no per-row scans.
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "ui_internal.h"
-#include "va/message.h"
+#include "va/store.h"
 #include "va/util.h"
 
 struct tkey {
@@ -46,7 +46,7 @@ static int is_open(const int64_t *open, size_t nopen, int64_t thread)
 }
 
 /* Keys sorted into display order (by the thread's newest message). */
-static struct tkey *thread_keys(const struct message *msgs, size_t n)
+static struct tkey *thread_keys(const struct store_key *msgs, size_t n)
 {
 	struct tkey *k = xcalloc(n ? n : 1, sizeof(*k));
 	size_t i, first = 0;
@@ -65,7 +65,7 @@ static struct tkey *thread_keys(const struct message *msgs, size_t n)
 	return k;
 }
 
-size_t thread_rows(const struct message *msgs, size_t n, const int64_t *open, size_t nopen,
+size_t thread_rows(const struct store_key *msgs, size_t n, const int64_t *open, size_t nopen,
                    struct thread_row **out)
 {
 	struct tkey *k = thread_keys(msgs, n);

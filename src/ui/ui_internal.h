@@ -318,15 +318,16 @@ int command_line_run(struct ui *ui, const char *line);
 int command_takes_arg(enum cmd_id cmd);
 
 /* ---- threads.c: the inbox's thread view (pure) ---- */
+struct store_key;
 struct thread_row {
-	size_t msg;   /* index in the message list */
+	size_t msg;   /* index in the list's keys */
 	size_t count; /* > 1: a collapsed thread of that many messages */
 	int    depth; /* 1: a reply shown under its thread's first row */
 };
-/* Rows for msgs (newest first) grouped by thread; threads whose id is in
- * open[] are expanded, the others collapse to their newest message.  Returns
- * the row count; *out is the caller's. */
-size_t thread_rows(const struct message *msgs, size_t n, const int64_t *open, size_t nopen,
+/* Rows for the list's keys (newest first) grouped by thread; threads whose
+ * id is in open[] are expanded, the others collapse to their newest message.
+ * Returns the row count; *out is the caller's. */
+size_t thread_rows(const struct store_key *keys, size_t n, const int64_t *open, size_t nopen,
                    struct thread_row **out);
 
 /* ---- preview.c: the inbox split ---- */

@@ -104,6 +104,39 @@ is "and are learned" "$(jq .learned <<<"$OUT")" 3
 run "$VA" --json train
 is "each message is labelled from its folder once" "$(jq .from_folders <<<"$OUT")" 0
 
+# --- leaving Junk: "not spam" --------------------------------------------------
+DB=$XDG_DATA_HOME/va/va.db
+label_of() { sqlite3 "$DB" "SELECT category || ' ' || source FROM classifier_labels WHERE message_id = $1 ORDER BY id DESC LIMIT 1"; }
+JUNK=$("$VA" --json list --folder Junk | jq -r '[.[].id] | join(" ")')
+read -r J1 J2 J3 <<<"$JUNK"
+check "three messages in Junk ($JUNK)" test -n "$J3"
+run "$VA" --json classify "$J1"
+before=$(jq -r '.[0].scores.spam' <<<"$OUT")
+is "the first is spam to the model" "$(jq -r '.[0].category' <<<"$OUT")" spam
+run "$VA" act "$J1" move INBOX
+is "moving it out of Junk exits 0" "$RC" 0
+is "records a not-spam label (spam before: the category is left to the model)" "$(label_of "$J1")" "ham not-junk"
+run "$VA" --json train
+is "train learns that one label" "$(jq .learned <<<"$OUT")" 1
+is "and does not label it spam from a folder again" "$(jq .from_folders <<<"$OUT")" 0
+run "$VA" --json classify "$J1"
+after=$(jq -r '.[0].scores.spam' <<<"$OUT")
+check "the label moved it away from spam ($before -> $after)" \
+	awk -v a="$before" -v b="$after" 'BEGIN { exit !(b < a - 0.02) }'
+run "$VA" act "$J2" category promotional
+run "$VA" act "$J2" archive
+is "archiving out of Junk keeps a category that is not spam" "$(label_of "$J2")" "promotional not-junk"
+run "$VA" undo
+is "undo of that archive drops its label" "$(label_of "$J2")" "promotional user"
+run "$VA" act "$J3" trash
+is "deleting from Junk teaches nothing" "$(label_of "$J3")" "spam folder"
+run "$VA" act "$J3" move INBOX
+is "nor does moving on from Trash" "$(label_of "$J3")" "spam folder"
+run "$VA" act "$J1" move Archive
+is "nor a move between folders that are not Junk" "$(label_of "$J1")" "ham not-junk"
+is "only the move out of Junk left a label" \
+	"$(sqlite3 "$DB" "SELECT count(*) FROM classifier_labels WHERE source = 'not-junk'")" 1
+
 # --- known correspondents ---------------------------------------------------
 K=$T/known
 mkdir -p "$K/cur" "$K/new" "$K/tmp"
@@ -128,6 +161,6 @@ is "every verdict comes from the trained model" \
 	"$(jq '[.[] | select(.model != "local-lr")] | length' <<<"$OUT")" 0
 is "the scam is still spam" "$(jq -r --argjson id "$LOTTO" '.[] | select(.id == $id) | .category' <<<"$OUT")" spam
 run "$VA" classify --all
-like "the summary counts the labels" "$ERR" "(8 labels learned)"
+like "the summary counts the labels (the not-spam one too)" "$ERR" "(9 labels learned)"
 
 done_testing

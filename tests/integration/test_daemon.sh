@@ -127,6 +127,23 @@ is "checkpointed jobs are ready again" "$(q "SELECT COUNT(*) FROM jobs WHERE kin
 run "$VA" daemon status
 like "status: not running" "$OUT" "daemon not running"
 
+# --- pause, resume, run now ---
+later=$("$VA" --json jobs add noop --at +1h | jq -r .id)
+state() { "$VA" --json jobs list | jq -r ".[] | select(.id == $1) | .state"; }
+run "$VA" jobs pause "$later"
+is "pause a waiting job" "$RC $(state "$later")" "0 paused"
+run "$VA" jobs pause "$later"
+is "pausing twice is refused" "$RC" 1
+run "$VA" jobs resume "$later"
+is "resume it" "$RC $(state "$later")" "0 ready"
+"$VA" -q jobs pause "$later"
+run "$VA" --json jobs run "$later"
+is "run now: a paused job is due now" "$RC $(state "$later")" "0 ready"
+due=$("$VA" --json jobs list | jq -r ".[] | select(.id == $later) | .next_run")
+check "... its next run is not an hour away ($due)" test "$(date -d "$due" +%s)" -le $(($(date +%s) + 5))
+run "$VA" jobs resume 999999
+is "resume of an unknown job exits 1" "$RC" 1
+
 # --- listing ---
 run "$VA" --json jobs list
 json_listing() { jq -e 'length > 0' <<<"$OUT" >/dev/null; }

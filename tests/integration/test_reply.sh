@@ -315,6 +315,34 @@ unlike "  ... and no Auto-Submitted header" "$ERAW" "Auto-Submitted"
 run "$VA" --json audit list --limit 500
 is "the audit log has each block with its reason, and each send" \
 	"$(jget '[([.[] | select(.kind == "reply.blocked") | tostring | select(contains("sensitive-topic"))] | length) > 0, ([.[] | select(.kind == "reply.sent")] | length) >= 3] | join(" ")' 2>&1)" "true true"
+# --- a follow-up ends by itself when the answer arrives through the MTA ---------
+stop_daemon
+printf 'Is the venue confirmed?\n' >"$T/ask.txt"
+run "$VA" --json send --to bob@example.test --subject "Can you confirm the venue?" --body-file "$T/ask.txt"
+ASK_MID=$(jget .message_id)
+send_in fu-quiet "Nobody will answer this" "Dave Doe <dave@elsewhere.test>" dave@elsewhere.test
+sync_alice
+ASK=$("$VA" --json list --account work --folder Sent --limit 500 | jq -r --arg m "$ASK_MID" '.[] | select(.message_id == $m) | .id')
+QUIET=$(id_of fu-quiet)
+check "the question Alice sent is in her Sent folder" test -n "$ASK"
+"$VA" -q followup "$ASK" --after 3s
+"$VA" -q followup "$QUIET" --after 3s --nudge auto-ack
+send_in fu-answer "Re: Can you confirm the venue?" "Bob Baker <bob@example.test>" bob@example.test \
+	"In-Reply-To: <$ASK_MID>"$'\r\n'"References: <$ASK_MID>"$'\r\n' "Confirmed."
+sync_alice
+sleep 3.2
+start_daemon
+fu_state() { sqlite3 "$XDG_DATA_HOME/va/va.db" "SELECT state FROM followups WHERE message_id = $1"; }
+fu_settled() { [ "$(fu_state "$ASK")" = done ] && [ "$(fu_state "$QUIET")" = due ]; }
+check "follow-ups settle when due" wait_for 30 fu_settled
+is "the reply delivered through OpenSMTPD ended its follow-up" "$(fu_state "$ASK")" done
+is "the one nobody answered came back due, flagged and unread" \
+	"$(fu_state "$QUIET") $("$VA" --json show "$QUIET" | jq -c '[(.flags | index("flagged") != null), (.flags | index("seen") == null)]')" 'due [true,true]'
+nudged() { "$VA" --json replies --limit 500 | jq -e --argjson m "$QUIET" '[.[] | select(.message == $m and .state == "sent")] | length == 1' >/dev/null; }
+check "... and its nudge went out through the gates, once" wait_for 30 nudged
+is "no nudge for the one that was answered" "$("$VA" --json replies --limit 500 | jq --argjson m "$ASK" '[.[] | select(.message == $m)] | length')" 0
+stop_daemon
+
 check "the daemons wrote no sanitizer or runtime error report" \
 	bash -c "! grep -qE 'Sanitizer|runtime error' '$T/daemon.log'"
 check "the passwords are in no database, config or log" \

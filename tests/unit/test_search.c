@@ -199,6 +199,75 @@ static void test_hostile_input(void **state)
 	assert_found("invoice", "2 4"); /* still intact */
 }
 
+/* The inbox's keys come in store_message_list's order, with the same filters. */
+static void assert_keys_match_list(const struct store_query *q)
+{
+	struct store_key *k;
+	struct message *m;
+	size_t nk, nm, i;
+	char *cause = NULL;
+
+	assert_int_equal(store_message_keys(st, q, &k, &nk, &cause), 0);
+	assert_int_equal(store_message_list(st, q, &m, &nm, &cause), 0);
+	assert_int_equal(nk, nm);
+	for (i = 0; i < nk; i++) {
+		assert_int_equal(k[i].id, m[i].id);
+		assert_int_equal(k[i].flags, m[i].flags);
+		assert_int_equal(k[i].thread_id, m[i].thread_id);
+	}
+	free(k);
+	store_messages_free(m, nm);
+}
+
+static void test_keys_and_rows_by_id(void **state)
+{
+	static const char *const searches[] = {NULL, "invoice", "subject:offsite", "nothing-here"};
+	struct store_query q = {0};
+	int64_t want[] = {ids[3], 999999, ids[0], ids[4]};
+	struct message *m;
+	struct store_key *k;
+	size_t i, n;
+	char *cause = NULL;
+
+	(void)state;
+	assert_int_equal(store_message_set_flags(st, ids[2], 1 | 4, NULL), 0);
+	for (i = 0; i < VA_ARRAY_LEN(searches); i++) {
+		memset(&q, 0, sizeof q);
+		q.search = searches[i];
+		assert_keys_match_list(&q);
+		q.folder = "INBOX";
+		assert_keys_match_list(&q);
+		q.account = "demo";
+		q.flagged = 1;
+		assert_keys_match_list(&q);
+	}
+	memset(&q, 0, sizeof q);
+	q.folder = "Nowhere";
+	assert_int_equal(store_message_keys(st, &q, &k, &n, &cause), 0);
+	assert_int_equal(n, 0);
+	free(k);
+	q.folder = "INBOX";
+	q.limit = 2;
+	q.offset = 1;
+	assert_int_equal(store_message_keys(st, &q, &k, &n, &cause), 0);
+	assert_int_equal(n, 2); /* newest first: 5 4 3 2 1, so 4 and 3 */
+	assert_int_equal(k[0].id, ids[3]);
+	assert_int_equal(k[1].id, ids[2]);
+	assert_int_equal(k[1].flags, 1 | 4);
+	free(k);
+	assert_int_equal(store_messages_by_id(st, want, VA_ARRAY_LEN(want), &m, &n, &cause), 0);
+	assert_int_equal(n, 3); /* the missing id is left out; ascending ids */
+	assert_int_equal(m[0].id, ids[0]);
+	assert_int_equal(m[1].id, ids[3]);
+	assert_int_equal(m[2].id, ids[4]);
+	assert_string_equal(m[1].subject, "Re: Offsite venue shortlist");
+	assert_string_equal(m[0].folder, "INBOX");
+	store_messages_free(m, n);
+	assert_int_equal(store_messages_by_id(st, want, 0, &m, &n, &cause), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_message_set_flags(st, ids[2], 0, NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +277,7 @@ int main(void)
 	    cmocka_unit_test(test_operators),
 	    cmocka_unit_test(test_diacritics_and_unicode),
 	    cmocka_unit_test(test_hostile_input),
+	    cmocka_unit_test(test_keys_and_rows_by_id),
 	};
 	return cmocka_run_group_tests_name("search", tests, setup, teardown);
 }
