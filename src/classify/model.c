@@ -32,6 +32,7 @@
 #define RUNS       4
 #define RUNS_MIN   200 /* smaller batches: one run */
 #define TEMP_MAX   20.0
+#define ADA_ETA    0.1f
 #define FOLDS      4    /* cross-validation folds for the temperature and the spam cut */
 #define FP_COST    25.0 /* a real message filed as spam costs this many spams let through */
 #define CUT_MIN    10   /* a batch needs this many ham and spam to move the spam cut */
@@ -47,6 +48,7 @@ struct cls_model {
 	double temp; /* calibration temperature (see calibrate) */
 	double cut;  /* spam verdict above this calibrated p(spam) (see choose_cut) */
 	float *u;    /* during a batch: sum of (t - 1) * step, for averaging */
+	float *acc;  /* during a batch: AdaGrad's sum of squared gradients */
 	double t;    /* steps averaged so far */
 };
 
@@ -335,9 +337,15 @@ static void step(struct cls_model *m, const struct cls_features *f, int cat, flo
 	for (i = 0; i < f->n; i++) {
 		size_t at = (size_t)f->bucket[i] * CLS_NCAT;
 		for (k = 0; k < CLS_NCAT; k++) {
-			m->w[at + k] = clamp(m->w[at + k] + g[k]);
+			float d = g[k];
+			if (m->acc) {
+				float r = (float)((k == cat ? 1.0 : 0.0) - p[k]);
+				m->acc[at + k] += r * r;
+				d = ADA_ETA * r / __builtin_sqrtf(m->acc[at + k] + 1.0f);
+			}
+			m->w[at + k] = clamp(m->w[at + k] + d);
 			if (m->u)
-				m->u[at + k] += (float)m->t * g[k];
+				m->u[at + k] += (float)m->t * d;
 		}
 		mark(m, f->bucket[i]);
 	}
@@ -435,6 +443,7 @@ static void passes(struct cls_model *m, const struct cls_features *set, const in
 	size_t i;
 	int e;
 
+	m->acc = xcalloc((size_t)CLS_NBUCKETS * CLS_NCAT, sizeof *m->acc);
 	for (e = 0; e < EPOCHS; e++) {
 		float rate = RATE / (1.0f + (float)e);
 		if (e == 1)
@@ -443,6 +452,7 @@ static void passes(struct cls_model *m, const struct cls_features *set, const in
 		for (i = 0; i < n; i++)
 			step(m, &set[idx[i]], cats[idx[i]], rate);
 	}
+	x_free(&m->acc);
 	end_average(m);
 }
 
@@ -504,6 +514,7 @@ static void choose_cut(struct cls_model *m, struct oof *o, size_t n)
 	if (nham < CUT_MIN || nspam < CUT_MIN)
 		return;
 	qsort(o, n, sizeof *o, oof_cmp);
+	if (getenv("CLSDBG")) for (i = 0; i < n && i < 2000; i++) fprintf(stderr, "OOF %d %.4f\n", o[i].spam, o[i].p);
 	best_cost = (double)nspam; /* nothing filed */
 	for (i = 0; i < n; i++) {
 		o[i].spam ? tp++ : fp++;
@@ -554,7 +565,7 @@ static void cross_validate(struct cls_model *m, const struct cls_features *set, 
 				fit[nf++] = order[i];
 		if (k > 0)
 			memcpy(m->w, start, size * sizeof *start);
-		passes(m, set, cats, fit, nf, 42 + k);
+		runs(m, set, cats, fit, nf);
 		for (i = k; i < n; i += FOLDS) {
 			logits(m, &set[order[i]], z + i * CLS_NCAT);
 			hc[i] = cats[order[i]];

@@ -564,7 +564,7 @@ static void body_features(struct cls_features *f, const struct message *m)
 	if (m->natt > 0 || m->attach_count > 0)
 		add_str(f, "sig:attachment");
 	link_features(f, m->body, len);
-	cls_tokenize_text(f, "b:", m->body, len, 1);
+	cls_tokenize_text(f, "b:", m->body, len, 0);
 }
 
 void cls_tokenize(const struct message *m, struct cls_features *f)

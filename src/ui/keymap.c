@@ -28,6 +28,7 @@ static const char *const context_names[KM_COUNT] = {
     [KM_JOBS] = "jobs",
     [KM_RECOS] = "recommendations",
     [KM_TEMPLATES] = "templates",
+    [KM_ANALYSIS] = "analysis",
 };
 
 /* Last resort when keymaps/vi.keys cannot be found: enough to get out. */

@@ -13,8 +13,8 @@
  * height and draw_row(y) draws screen line y: a header, the column list
  * (the selected column highlighted; next/prev/top/bottom move it), a dumb
  * gnuplot chart of the selected column sized to what is left (rendered once
- * per column and size, then cached), and the summary.  It uses the key
- * context of the Jobs pane (Enter open, r refresh, x cancel-job).
+ * per column and size, then cached), and the summary.  Its keys are the
+ * "analysis" context's (Enter open, r refresh, x cancel-job by default).
  */
 #include <cJSON.h>
 #include <stdio.h>
@@ -531,7 +531,7 @@ static void ana_free(struct pane *p)
 
 static const struct pane_ops analysis_ops = {
     .name = "analysis",
-    .context = KM_JOBS,
+    .context = KM_ANALYSIS,
     .cursor = 0,
     .rows = ana_rows,
     .draw_row = ana_draw_row,

@@ -31,6 +31,7 @@
 #include "va/app.h"
 #include "va/store.h"
 #include "va/util.h"
+#include "va/log.h"
 
 enum { FLAG_COLS = 3, DATE_COLS = 10, GAP = 1, MIN_SENDER = 16, MAX_SENDER = 28 };
 
@@ -144,6 +145,8 @@ static void win_read(struct pane *p, size_t row)
 	int64_t *ids = xmalloc((to - from + 1) * sizeof(*ids));
 	char *cause = NULL;
 
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	win_clear(in);
 	for (i = from; i < to; i++)
 		ids[i - from] = row_key(in, i)->id;
@@ -156,6 +159,8 @@ static void win_read(struct pane *p, size_t row)
 	in->win_from = from;
 	in->win_to = to;
 	free(ids);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_info("TIMING win_read %zu rows %ld us", to - from, (long)((t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000));
 }
 
 /* The light row drawn on `row`, read with its neighbours when it is not in

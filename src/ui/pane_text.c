@@ -65,6 +65,7 @@ static const struct pane_ops text_ops[KM_COUNT] = {
     [KM_JOBS] = TEXT_OPS(KM_JOBS),
     [KM_RECOS] = TEXT_OPS(KM_RECOS),
     [KM_TEMPLATES] = TEXT_OPS(KM_TEMPLATES),
+    [KM_ANALYSIS] = TEXT_OPS(KM_ANALYSIS),
 };
 
 struct pane *pane_text_new(struct ui *ui, const char *title, enum km_context ctx,

@@ -129,6 +129,7 @@ enum km_context {
 	KM_JOBS,
 	KM_RECOS,
 	KM_TEMPLATES,
+	KM_ANALYSIS,
 	KM_COUNT
 };
 
