@@ -64,13 +64,14 @@ uint32_t cls_bucket(const char *name, size_t len);
  * Auto-Submitted, no-reply senders, reply markers, HTML-only, links and
  * their hosts, sender and domain; whether Return-Path, Message-ID and the
  * Received relays agree with the From domain, the hop count, relays that
- * may be forged or lack reverse DNS, Authentication-Results verdicts), header words by header name, subject and
- * body words and word pairs.  Words: ASCII letters lower-cased, UTF-8 kept,
+ * may be forged or lack reverse DNS, Authentication-Results verdicts), header words by header name, subject
+ * words and pairs, body words and a few known phrases.  Words: ASCII letters lower-cased, UTF-8 kept,
  * 2-40 bytes; long bodies are cut to their first 24 KiB.  Resets f first. */
 void cls_tokenize(const struct message *m, struct cls_features *f);
 /* Words of one text as features "<prefix><word>" (and "<prefix>2:<w1>_<w2>"
- * pairs when pairs > 0; pairs < 0: no pairs and no all-digit words, as for
- * header lines, whose numbers are dates and ids).  Exposed for tests. */
+ * pairs when pairs is 1; 2: only the few known phrases the priors use, as for
+ * bodies; 0: none; < 0: no pairs and no all-digit words, as for header lines,
+ * whose numbers are dates and ids).  Exposed for tests. */
 void cls_tokenize_text(struct cls_features *f, const char *prefix, const char *text, size_t len,
                        int pairs);
 

@@ -66,8 +66,9 @@ int rules_run(struct app *app, const struct ruleset *rs, enum rule_trigger t, co
 
 /* After a sync, an import or a classification: "received" rules over the
  * messages that arrived since the last call, "classified" rules over the
- * messages classified since the last call, and "age" rules over everything
- * (they fire once per message when the age test becomes true).  Loads the
+ * messages classified since the last call, and, at most once per
+ * [scheduler] rules_every, "age" rules over everything (they fire once per
+ * message when the age test becomes true).  Loads the
  * rules itself; *errors (when non-NULL) gets the number of rule-file errors. */
 int rules_run_pending(struct app *app, struct rules_report *r, size_t *errors, char **cause);
 

@@ -558,6 +558,10 @@ int store_message_keys(struct store *st, const struct store_query *q, struct sto
  * no longer stored are left out.  Free with store_messages_free. */
 int store_messages_by_id(struct store *st, const int64_t *ids, size_t nids, struct message **out,
                          size_t *n, char **cause);
+/* Which of the given ids have a pending recommendation: *out (caller frees;
+ * NULL when nids is 0) gets them by ascending id, *n how many. */
+int store_pending_reco_ids(struct store *st, const int64_t *ids, size_t nids, int64_t **out,
+                           size_t *n, char **cause);
 /* ---- end of the inbox's windowed list ---- */
 
 #endif

@@ -487,8 +487,13 @@ int rules_run_pending(struct app *app, struct rules_report *r, size_t *errors, c
 	if (run_over(app, &rs, RT_CLASSIFIED, "classified_since", since, r, cause) < 0)
 		goto out;
 	kv_put_int(app, "rules.classified_since", now);
-	if (run_over(app, &rs, RT_AGE, "all", 0, r, cause) < 0)
-		goto out;
+	/* Age rules look at every stored message: at most once per
+	 * [scheduler] rules_every, not after every sync. */
+	if (now - kv_int(app, "rules.age_ran") >= conf_get_duration(app->conf, "scheduler", "rules_every")) {
+		if (run_over(app, &rs, RT_AGE, "all", 0, r, cause) < 0)
+			goto out;
+		kv_put_int(app, "rules.age_ran", now);
+	}
 	rc = 0;
 out:
 	ruleset_release(&rs);

@@ -295,6 +295,7 @@ static void smtp_opts_of(struct app *app, const char *sec, struct smtp_opts *o)
 	o->port = (unsigned)conf_get_int(app->conf, sec, "smtp_port");
 	o->tls = imap_tls_parse(conf_get(app->conf, sec, "smtp_tls"));
 	o->user = user ? user : conf_get(app->conf, sec, "email");
+	o->timeout_s = (int)conf_get_duration(app->conf, sec, "timeout");
 }
 
 /* Submit with up to ATTEMPTS tries while the failure is transient. */

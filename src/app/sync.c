@@ -130,6 +130,7 @@ struct imap *sync_connect(struct app *app, const char *name, const struct accoun
 	o.tls = imap_tls_parse(conf_get(app->conf, sec, "imap_tls"));
 	o.ca_file = ca = conf_get_path(app->conf, sec, "ca_file");
 	o.user = user ? user : conf_get(app->conf, sec, "email");
+	o.timeout_s = (int)conf_get_duration(app->conf, sec, "timeout");
 	if (!o.host || !o.user)
 		set_cause(cause, "[%s] needs imap_host and email (or username)", sec);
 	else

@@ -593,3 +593,39 @@ int store_messages_by_id(struct store *st, const int64_t *ids, size_t nids, stru
 	*n = count;
 	return 0;
 }
+
+int store_pending_reco_ids(struct store *st, const int64_t *ids, size_t nids, int64_t **out,
+                           size_t *n, char **cause)
+{
+	struct strbuf sql;
+	size_t i, count = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (nids == 0)
+		return 0;
+	sb_init(&sql);
+	sb_adds(&sql, "SELECT DISTINCT message_id FROM recommendations WHERE state = 'pending'"
+	              " AND message_id IN (");
+	for (i = 0; i < nids; i++)
+		sb_addf(&sql, "%s%lld", i ? "," : "", (long long)ids[i]);
+	sb_adds(&sql, ") ORDER BY message_id");
+	s = st_prepare(st, sql.buf, cause);
+	sb_release(&sql);
+	if (!s)
+		return -1;
+	*out = xmalloc(nids * sizeof(**out));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && count < nids)
+		(*out)[count++] = sqlite3_column_int64(s, 0);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		st_fail(st, cause, "read recommendations");
+		sqlite3_finalize(s);
+		x_free(out);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	*n = count;
+	return 0;
+}

@@ -31,7 +31,6 @@
 #include "va/app.h"
 #include "va/store.h"
 #include "va/util.h"
-#include "va/log.h"
 
 enum { FLAG_COLS = 3, DATE_COLS = 10, GAP = 1, MIN_SENDER = 16, MAX_SENDER = 28 };
 
@@ -53,8 +52,8 @@ struct inbox {
 	size_t nrows;
 	int64_t *open;            /* expanded threads */
 	size_t nopen;
-	int64_t *recos;           /* sorted: messages with pending recommendations */
-	size_t nrecos, recos_cap;
+	int64_t *recos;           /* sorted: messages of the window with pending recommendations */
+	size_t nrecos;
 };
 
 static void win_clear(struct inbox *in)
@@ -62,6 +61,8 @@ static void win_clear(struct inbox *in)
 	store_messages_free(in->win, in->nwin);
 	in->win = NULL;
 	in->nwin = in->win_from = in->win_to = 0;
+	x_free(&in->recos);
+	in->nrecos = 0;
 }
 
 static void rows_build(struct inbox *in)
@@ -97,30 +98,17 @@ static int has_reco(const struct inbox *in, int64_t id)
 	return in->nrecos && bsearch(&id, in->recos, in->nrecos, sizeof(*in->recos), cmp_id);
 }
 
-static void reco_add(void *arg, const char *key, int64_t count, int64_t extra)
-{
-	struct inbox *in = arg;
-
-	(void)extra;
-	if (count <= 0)
-		return;
-	xgrow((void **)&in->recos, &in->recos_cap, in->nrecos + 1, sizeof(*in->recos));
-	in->recos[in->nrecos++] = strtoll(key, NULL, 10);
-}
-
-/* The messages with pending recommendations (errors to the status line). */
-static void recos_load(struct pane *p)
+/* Which messages of the window have pending recommendations (errors to the
+ * status line). */
+static void recos_read(struct pane *p, const int64_t *ids, size_t n)
 {
 	struct inbox *in = p->data;
 	char *cause = NULL;
 
-	in->nrecos = 0;
-	if (store_pending_recos(p->ui->app->store, reco_add, in, &cause) < 0) {
+	if (store_pending_reco_ids(p->ui->app->store, ids, n, &in->recos, &in->nrecos, &cause) < 0) {
 		status_error(p->ui, "cannot read pending recommendations: %s", cause ? cause : "?");
 		free(cause);
 	}
-	if (in->nrecos)
-		qsort(in->recos, in->nrecos, sizeof(*in->recos), cmp_id);
 }
 
 static int cmp_msg_id(const void *key, const void *elem)
@@ -145,8 +133,6 @@ static void win_read(struct pane *p, size_t row)
 	int64_t *ids = xmalloc((to - from + 1) * sizeof(*ids));
 	char *cause = NULL;
 
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	win_clear(in);
 	for (i = from; i < to; i++)
 		ids[i - from] = row_key(in, i)->id;
@@ -155,12 +141,11 @@ static void win_read(struct pane *p, size_t row)
 		free(cause);
 		n = 0;
 	}
+	recos_read(p, ids, to - from);
 	in->nwin = n;
 	in->win_from = from;
 	in->win_to = to;
 	free(ids);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	log_info("TIMING win_read %zu rows %ld us", to - from, (long)((t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000));
 }
 
 /* The light row drawn on `row`, read with its neighbours when it is not in
@@ -535,7 +520,6 @@ static void inbox_free(struct pane *p)
 	free(in->rows);
 	free(in->open);
 	free(in->tags);
-	free(in->recos);
 	free(in->search);
 	free(in->limit);
 	free(in->from);
@@ -588,7 +572,6 @@ void pane_inbox_load(struct pane *p)
 	in->keys = keys;
 	in->n = n;
 	rows_build(in);
-	recos_load(p);
 	p->ui->total = n;
 	p->ui->unread = 0;
 	for (i = 0; i < n; i++)

@@ -84,6 +84,8 @@ const struct conf_key conf_keys[] = {
 	{"account", "smtp_port", CONF_PORT, NULL, "465", "SMTP port"},
 	{"account", "smtp_tls", CONF_ENUM, "implicit|starttls|none", "implicit", "SMTP TLS mode"},
 	{"account", "ca_file", CONF_PATH, NULL, NULL, "extra CA certificate to trust (PEM)"},
+	{"account", "timeout", CONF_DURATION, NULL, "30s",
+	 "give up on an IMAP or SMTP server that says nothing for this long (then retry later)"},
 	{"account", "oauth_client_id", CONF_STRING, NULL, NULL, "your OAuth2 client id"},
 	{"account", "oauth_client_secret", CONF_STRING, NULL, NULL,
 	 "OAuth2 client secret, where the provider requires one for installed apps"},

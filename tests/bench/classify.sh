@@ -109,8 +109,8 @@ rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / (s > 0 ? s : 0.001)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 echo "classify bench: SpamAssassin public corpus, $NTRAIN training / $NTEST test messages (even/odd split)"
 echo "va $("$VA" --version | awk '{ print $2 }') local model vs $(bogofilter -V 2>&1 | head -1), same run, $(date -u +%Y-%m-%dT%H:%MZ)"
-printf '%-34s %-22s %-22s %s\n' "" "va" "bogofilter" "va/bogofilter"
-row() { printf '%-34s %-22s %-22s %s\n' "$1" "$2" "$3" "${4:-}"; }
+printf '%-42s %-22s %-22s %s\n' "" "va" "bogofilter" "va/bogofilter"
+row() { printf '%-42s %-22s %-22s %s\n' "$1" "$2" "$3" "${4:-}"; }
 row "ham->spam (FP), va at its cut $V_CUT" "$(pct "$V_VFP" "$V_NH")" "$(pct "$B_FP" "$B_NH")" "bogofilter at 0.5"
 row "  of which hard-ham-1" "$(pct "$V_VHFP" "$V_NHH")" "$(pct "$B_HFP" "$B_NHH")"
 row "spam->ham (FN), va at its cut $V_CUT" "$(pct "$V_VFN" "$V_NS")" "$(pct "$B_FN" "$B_NS")" "bogofilter at 0.5"

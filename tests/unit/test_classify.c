@@ -282,6 +282,43 @@ static void test_calibration(void **state)
 	cls_model_free(m);
 }
 
+/* The spam cut: a default before training, chosen by training within its
+ * bounds, persisted by the caller, and the verdict follows it. */
+static void test_spam_cut(void **state)
+{
+	struct cls_model *m = cls_model_new();
+	struct cls_features f;
+	struct cls_verdict v;
+	double cut, p;
+
+	(void)state;
+	assert_true(cls_model_spam_cut(m) > 0.899 && cls_model_spam_cut(m) < 0.901);
+	cls_model_set_spam_cut(m, 0.3); /* out of range: the default */
+	assert_true(cls_model_spam_cut(m) > 0.899 && cls_model_spam_cut(m) < 0.901);
+	train_synthetic(m, 600, 5);
+	cut = cls_model_spam_cut(m);
+	print_message("# spam cut after training %.3f\n", cut);
+	assert_true(cut >= 0.5 && cut <= 0.9951);
+	features_of("From: x1@mail.example\nSubject: note 1\n\ncheap pills winner casino the\n",
+	            &f);
+	cls_model_predict(m, &f, &v);
+	p = v.p[CLS_SPAM];
+	assert_true(p > 0.5);
+	cls_model_set_spam_cut(m, p - 0.001 > 0.5 ? p - 0.001 : 0.5);
+	cls_model_predict(m, &f, &v);
+	assert_int_equal(v.category, CLS_SPAM); /* at or above the cut: filed as spam */
+	assert_false(v.unsure);
+	if (p + 0.001 <= 0.995) {
+		cls_model_set_spam_cut(m, p + 0.001);
+		cls_model_predict(m, &f, &v);
+		assert_int_equal(v.category, CLS_SPAM); /* still the best guess ... */
+		assert_true(v.unsure);                  /* ... but not filed */
+		assert_non_null(strstr(v.reason, "unsure"));
+	}
+	cls_features_release(&f);
+	cls_model_free(m);
+}
+
 static void test_category_names(void **state)
 {
 	(void)state;
@@ -299,7 +336,7 @@ int main(void)
 	    cmocka_unit_test(test_priors_day_one),    cmocka_unit_test(test_learns),
 	    cmocka_unit_test(test_online_step_moves), cmocka_unit_test(test_unsure_band),
 	    cmocka_unit_test(test_persistence),       cmocka_unit_test(test_calibration),
-	    cmocka_unit_test(test_category_names),
+	    cmocka_unit_test(test_category_names), cmocka_unit_test(test_spam_cut),
 	};
 	return cmocka_run_group_tests_name("classify", tests, NULL, NULL);
 }

@@ -88,7 +88,8 @@ static void test_charset_latin1(void **state)
 	assert_true(has(&f, "s:réunion"));
 	assert_true(has(&f, "b:café"));
 	assert_true(has(&f, "b:crème"));
-	assert_true(has(&f, "b2:crème_après"));
+	assert_true(has(&f, "s2:réunion_demain")); /* pairs: subjects keep them, bodies not */
+	assert_false(has(&f, "b2:crème_après"));
 	cls_features_release(&f);
 }
 
@@ -155,6 +156,42 @@ static void test_plain_personal(void **state)
 	cls_features_release(&f);
 }
 
+/* Where the message came from, against its From domain. */
+static void test_origin(void **state)
+{
+	struct cls_features f;
+
+	(void)state;
+	features_of("Return-Path: <bounce-77@mail.shop.example.co.uk>\n"
+	            "Received: from out.shop.example.co.uk (out.shop.example.co.uk [192.0.2.1])\n"
+	            " by mx.example.org; Tue, 24 Nov 2026 07:00:00 +0000\n"
+	            "Received: from unknown (HELO x) (198.51.100.7) (may be forged)\n"
+	            "Authentication-Results: mx.example.org; spf=PASS smtp.mailfrom=x; dkim=fail\n"
+	            "Message-ID: <123@elsewhere.example>\n"
+	            "From: Shop <news@shop.example.co.uk>\nTo: a@example.org\nSubject: hi\n\n"
+	            "Please review the list and click here.\n",
+	            &f);
+	assert_true(has(&f, "sig:retpath-fromdom"));
+	assert_true(has(&f, "sig:msgid-other"));
+	assert_true(has(&f, "sig:relay-fromdom"));
+	assert_true(has(&f, "sig:relay-forged"));
+	assert_true(has(&f, "sig:relay-unknown"));
+	assert_true(has(&f, "sig:hops:2"));
+	assert_true(has(&f, "sig:auth:spf=pass"));
+	assert_true(has(&f, "sig:auth:dkim=fail"));
+	assert_true(has(&f, "h:received:mx.example.org"));
+	assert_false(has(&f, "h:received:2026")); /* header numbers are dates and ids */
+	assert_true(has(&f, "b2:please_review")); /* a phrase the priors know */
+	assert_false(has(&f, "b2:click_here"));   /* other body pairs are not kept */
+	assert_true(has(&f, "b:click"));
+	cls_features_release(&f);
+	features_of("From: a@example.org\nMessage-ID: <1@mail.example.org>\nSubject: x\n\nhi\n", &f);
+	assert_true(has(&f, "sig:msgid-fromdom"));
+	assert_true(has(&f, "sig:hops:0"));
+	assert_false(has(&f, "sig:retpath-other"));
+	cls_features_release(&f);
+}
+
 static void test_empty_message(void **state)
 {
 	struct message m;
@@ -176,7 +213,7 @@ int main(void)
 	    cmocka_unit_test(test_words_and_case), cmocka_unit_test(test_long_words_and_dedup),
 	    cmocka_unit_test(test_charset_latin1), cmocka_unit_test(test_html_and_links),
 	    cmocka_unit_test(test_header_signals), cmocka_unit_test(test_plain_personal),
-	    cmocka_unit_test(test_empty_message),
+	    cmocka_unit_test(test_empty_message),  cmocka_unit_test(test_origin),
 	};
 	return cmocka_run_group_tests_name("tokenize", tests, NULL, NULL);
 }
