@@ -79,7 +79,9 @@ S=$(date +%s%N)
 run "$VA" --json sync work
 MS_TAKEN=$((($(date +%s%N) - S) / 1000000))
 is "no-change re-sync changes nothing" "$RC $(jget fetched) $(jget updated) $(jget expunged)" "0 0 0 0"
-check "no-change re-sync is fast (${MS_TAKEN} ms)" test "$MS_TAKEN" -lt 3000
+FAST=3000
+[ "${SAN:-}" = 1 ] && FAST=10000 # AddressSanitizer makes everything ~3x slower
+check "no-change re-sync is fast (${MS_TAKEN} ms, under $FAST)" test "$MS_TAKEN" -lt "$FAST"
 is "still stored once each" "$(inbox 'count(*)')" "$TOTAL"
 
 ID=$(inbox "m.id || ' ' || m.uid" | sed -n 1234p)
