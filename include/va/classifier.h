@@ -95,14 +95,44 @@ int classify_learn(struct app *app, const int64_t *ids, size_t n, const char *ca
  * a category other than spam, else CLASSIFY_NOT_SPAM.  The label id, 0 when
  * the move teaches nothing, -1 and *cause. */
 int64_t classify_left_junk(struct app *app, int64_t message_id, int64_t account_id,
-                           const char *hash, const char *from, const char *to,
-                           const char *category, char **cause);
+                           const char *hash, const char *from, const char *to, const char *category,
+                           char **cause);
+
+/* ---- similar messages ---- */
+struct similar_hit {
+	int64_t id;
+	double score; /* cosine similarity, -1..1 */
+	char *subject, *from;
+};
+
+struct similar_report {
+	struct similar_hit *hit; /* best first */
+	size_t n;
+	char *method;    /* "embeddings:MODEL" or "tf-idf" */
+	size_t embedded; /* embeddings asked of the service in this call (not cached) */
+	char *llm_error; /* why the embeddings were not used, or NULL */
+};
+void similar_report_release(struct similar_report *r);
+
+/* The `limit` stored messages most like message `id` (itself left out), by
+ * cosine similarity.  With [llm] base_url and embedding_model set, of
+ * embeddings from {base_url}/embeddings, cached in the store by message hash
+ * and model (a message is embedded once); without them, or when the service
+ * fails (r->llm_error says why), of TF-IDF vectors of the subject and body
+ * words, so it works offline.  -1 and *cause when id is not stored. */
+int classify_similar(struct app *app, int64_t id, size_t limit, struct similar_report *r,
+                     char **cause);
 
 /* ---- the LLM's API key (the secret "llm"/"api_key") ----
  * The key goes only to the secret store; nothing here logs it, stores it in
  * SQLite or va.conf, or puts it in a cause.  io supplies the secrets-file
  * passphrase (see accounts_secrets_open). */
 struct accounts_io;
+/* The LLM API key from the secret store (owner "llm"), read without asking
+ * anyone (the keyring, VA_PASSPHRASE_FILE or the cached file key), or NULL.
+ * The caller wipes it with secret_free.  Shared by every LLM caller. */
+char *classify_llm_key(struct app *app);
+
 /* Store or replace the key.  0, or -1 and *cause (nothing stored). */
 int classify_llm_key_set(struct app *app, const struct accounts_io *io, const char *key,
                          char **cause);

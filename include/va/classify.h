@@ -64,9 +64,9 @@ uint32_t cls_bucket(const char *name, size_t len);
  * Auto-Submitted, no-reply senders, reply markers, HTML-only, links and
  * their hosts, sender and domain; whether Return-Path, Message-ID and the
  * Received relays agree with the From domain, the hop count, relays that
- * may be forged or lack reverse DNS, Authentication-Results verdicts), header words by header name, subject
- * words and pairs, body words and a few known phrases.  Words: ASCII letters lower-cased, UTF-8 kept,
- * 2-40 bytes; long bodies are cut to their first 24 KiB.  Resets f first. */
+ * may be forged or lack reverse DNS, Authentication-Results verdicts), header words by header name,
+ * subject words and pairs, body words and a few known phrases.  Words: ASCII letters lower-cased,
+ * UTF-8 kept, 2-40 bytes; long bodies are cut to their first 24 KiB.  Resets f first. */
 void cls_tokenize(const struct message *m, struct cls_features *f);
 /* Words of one text as features "<prefix><word>" (and "<prefix>2:<w1>_<w2>"
  * pairs when pairs is 1; 2: only the few known phrases the priors use, as for
@@ -158,6 +158,13 @@ struct cls_llm_verdict {
 
 int cls_llm_classify(const struct cls_llm_opts *o, const struct message *m,
                      struct cls_llm_verdict *v, char **cause);
+
+/* POST {base_url}/embeddings with o->model and one input text: the vector
+ * (*vec, caller frees; at most CLS_EMBED_MAX numbers) and its *dim.  One
+ * attempt; 0, or -1 and *cause (the key never in it). */
+#define CLS_EMBED_MAX 8192
+int cls_llm_embed(const struct cls_llm_opts *o, const char *text, float **vec, size_t *dim,
+                  char **cause);
 /* The request body (caller frees) and the answer check, exposed for tests. */
 char *cls_llm_request(const struct cls_llm_opts *o, const struct message *m);
 int cls_llm_parse(const char *answer, struct cls_llm_verdict *v, char **cause);

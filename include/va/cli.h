@@ -65,6 +65,8 @@ int cmd_doctor(struct cli_globals *g, int argc, char **argv);
 void cli_account_io(struct accounts_io *io, int paste_fd, int timeout_s);
 int cmd_classify(struct cli_globals *g, int argc, char **argv);
 int cmd_train(struct cli_globals *g, int argc, char **argv);
+/* `va similar ID` (cli_classify.c). */
+int cmd_similar(struct cli_globals *g, int argc, char **argv);
 /* `va llm key|forget|status` (cli_llm.c). */
 int cmd_llm(struct cli_globals *g, int argc, char **argv);
 int cmd_analyze(struct cli_globals *g, int argc, char **argv);

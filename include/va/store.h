@@ -564,4 +564,14 @@ int store_pending_reco_ids(struct store *st, const int64_t *ids, size_t nids, in
                            size_t *n, char **cause);
 /* ---- end of the inbox's windowed list ---- */
 
+/* ---- embeddings for "similar messages" (src/store/st_embed.c; issue 6) ---- */
+/* The cached embedding of the text with this hash under `model`: 0 and *vec
+ * (caller frees, *dim floats), 1 when none is cached, -1 and *cause. */
+int store_embedding_get(struct store *st, const char *hash, const char *model, float **vec,
+                        size_t *dim, char **cause);
+/* Cache (or replace) it.  0, or -1 and *cause. */
+int store_embedding_put(struct store *st, const char *hash, const char *model, const float *vec,
+                        size_t dim, char **cause);
+/* ---- end of embeddings ---- */
+
 #endif

@@ -19,6 +19,7 @@
 
 #include "va/analysis.h"
 #include "va/app.h"
+#include "va/classifier.h"
 #include "va/conf.h"
 #include "va/http_json.h"
 #include "va/secret.h"
@@ -47,23 +48,6 @@ static const char system_prompt[] =
 
 /* ---- set-up ---- */
 
-/* The API key from the secret store, or NULL (none stored, or no store). */
-static char *llm_key(struct app *app)
-{
-	struct secret_opts so = {conf_get(app->conf, "secrets", "backend"), NULL, NULL, NULL};
-	char *file = conf_get_path(app->conf, "secrets", "file"), *key = NULL;
-	struct secrets *s;
-
-	so.file = file ? file : (file = xasprintf("%s/secrets.enc", app->data_dir));
-	if ((s = secrets_open(&so, NULL, NULL)) != NULL) {
-		if (secrets_get(s, "llm", "api_key", &key, NULL) != 0)
-			key = NULL;
-		secrets_close(s);
-	}
-	free(file);
-	return key;
-}
-
 static char *summarize(void *arg, const char *facts_json, char **model, char **cause);
 
 struct analysis_llm *analysis_llm_attach(struct app *app, struct analysis_opts *o, int send_rows)
@@ -79,7 +63,7 @@ struct analysis_llm *analysis_llm_attach(struct app *app, struct analysis_opts *
 	l->url = xasprintf("%s/chat/completions", url);
 	l->model = xstrdup(model);
 	l->by = xasprintf("llm:%s", model);
-	l->key = llm_key(app);
+	l->key = classify_llm_key(app);
 	t = conf_get_duration(app->conf, "llm", "timeout");
 	l->timeout_ms = t > 0 ? (long)t * 1000 : 30000;
 	o->summarizer = summarize;

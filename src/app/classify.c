@@ -9,6 +9,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,8 +197,7 @@ struct llm_ctx {
 	int all;                    /* [llm] classify = all: sure verdicts too */
 };
 
-/* The API key from the secret store, or NULL (none stored, or no store). */
-static char *llm_key(struct app *app)
+char *classify_llm_key(struct app *app)
 {
 	struct accounts_io io;
 	struct secrets *s;
@@ -299,7 +299,7 @@ static int llm_setup(struct app *app, struct classify_report *r, struct llm_ctx 
 	l->cap = conf_get_int(app->conf, "llm", "max_tokens_per_day");
 	gmtime_r(&now, &tm);
 	strftime(l->day, sizeof l->day, "%Y-%m-%d", &tm);
-	l->key = llm_key(app);
+	l->key = classify_llm_key(app);
 	l->o.api_key = l->key;
 	r->llm_model = xasprintf("llm:%s", model);
 	return 1;
@@ -728,7 +728,7 @@ struct label_ctx {
 	int cat;
 	struct known known;
 	char **cause;
-	int64_t *msg;            /* the message of each entry of set */
+	int64_t *msg; /* the message of each entry of set */
 	size_t cap;
 	struct cls_model *model; /* loaded for the first "not spam" label */
 };
@@ -870,7 +870,8 @@ int classify_learn(struct app *app, const int64_t *ids, size_t n, const char *ca
  * is junk, or it is called Junk or Spam (any case, also as "[Gmail]/Spam"). */
 static int junk_folder(struct app *app, int64_t account_id, const char *folder)
 {
-	static const char *const names[] = {"junk", "spam", "junk e-mail", "junk email", "bulk mail"};
+	static const char *const names[] = {"junk", "spam", "junk e-mail", "junk email",
+	                                    "bulk mail"};
 	const char *base = folder ? strrchr(folder, '/') : NULL;
 	char *special;
 	int64_t fid;
@@ -904,15 +905,237 @@ static int trash_folder(struct app *app, int64_t account_id, const char *folder)
 }
 
 int64_t classify_left_junk(struct app *app, int64_t message_id, int64_t account_id,
-                           const char *hash, const char *from, const char *to,
-                           const char *category, char **cause)
+                           const char *hash, const char *from, const char *to, const char *category,
+                           char **cause)
 {
 	const char *label = CLASSIFY_NOT_SPAM;
 
 	if (!from || !to || !strcmp(from, to) || !junk_folder(app, account_id, from) ||
 	    junk_folder(app, account_id, to) || trash_folder(app, account_id, to))
 		return 0;
-	if (category && cls_category_parse(category) >= 0 && cls_category_parse(category) != CLS_SPAM)
+	if (category && cls_category_parse(category) >= 0 &&
+	    cls_category_parse(category) != CLS_SPAM)
 		label = category;
 	return store_label_add(app->store, message_id, hash, label, "not-junk", cause);
+}
+
+/* ---- similar messages ---- */
+
+#define SIM_TEXT_MAX (8 * 1024)
+
+struct sim_doc {
+	int64_t id;
+	char *hash, *subject, *from, *text;
+	float *vec; /* dense (embeddings) or NULL */
+	size_t dim;
+	struct cls_features f; /* words (TF-IDF) */
+};
+
+struct sim_ctx {
+	struct sim_doc *d;
+	size_t n, cap;
+};
+
+static int sim_collect(void *arg, struct message *m)
+{
+	struct sim_ctx *c = arg;
+	struct sim_doc *d;
+	size_t blen = m->body ? strnlen(m->body, SIM_TEXT_MAX) : 0;
+
+	xgrow((void **)&c->d, &c->cap, c->n + 1, sizeof *c->d);
+	d = &c->d[c->n++];
+	memset(d, 0, sizeof *d);
+	d->id = m->id;
+	d->hash = xstrdup(m->hash ? m->hash : "");
+	d->subject = xstrdup(m->subject ? m->subject : "");
+	d->from = xstrdup(m->from_addr ? m->from_addr : "");
+	d->text = xasprintf("%s\n%.*s", d->subject, (int)blen, m->body ? m->body : "");
+	cls_features_init(&d->f);
+	return 0;
+}
+
+static void sim_release(struct sim_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->d[i].hash);
+		free(c->d[i].subject);
+		free(c->d[i].from);
+		free(c->d[i].text);
+		free(c->d[i].vec);
+		cls_features_release(&c->d[i].f);
+	}
+	free(c->d);
+}
+
+/* Every document's embedding, from the cache or the service; -1 (and
+ * r->llm_error) at the first failure. */
+static int sim_embed(struct app *app, struct sim_ctx *c, const char *url, const char *model,
+                     struct similar_report *r)
+{
+	struct cls_llm_opts o = {url, model, NULL, NULL, 0, 0, 0, CLS_SEND_FULL};
+	char *key = classify_llm_key(app), *err = NULL;
+	size_t i;
+	int rc = 0;
+
+	o.timeout_ms = conf_get_duration(app->conf, "llm", "timeout") * 1000;
+	o.api_key = key;
+	for (i = 0; i < c->n && rc == 0; i++) {
+		struct sim_doc *d = &c->d[i];
+		int got = store_embedding_get(app->store, d->hash, model, &d->vec, &d->dim, &err);
+		if (got == 1) {
+			rc = cls_llm_embed(&o, d->text, &d->vec, &d->dim, &err);
+			r->embedded += rc == 0;
+			if (rc == 0 && *d->hash)
+				store_embedding_put(app->store, d->hash, model, d->vec, d->dim,
+				                    NULL);
+		} else if (got < 0) {
+			rc = -1;
+		}
+	}
+	if (rc < 0)
+		r->llm_error = err ? err : xstrdup("no embedding");
+	else
+		free(err);
+	secret_free(key);
+	return rc;
+}
+
+static double sim_dense(const struct sim_doc *a, const struct sim_doc *b)
+{
+	double ab = 0, aa = 0, bb = 0;
+	size_t i;
+
+	if (a->dim != b->dim || a->dim == 0)
+		return 0;
+	for (i = 0; i < a->dim; i++) {
+		ab += (double)a->vec[i] * b->vec[i];
+		aa += (double)a->vec[i] * a->vec[i];
+		bb += (double)b->vec[i] * b->vec[i];
+	}
+	return aa > 0 && bb > 0 ? ab / sqrt(aa * bb) : 0;
+}
+
+/* Word buckets of every document and their inverse document frequency. */
+static float *sim_tfidf(struct sim_ctx *c)
+{
+	uint32_t *df = xcalloc(CLS_NBUCKETS, sizeof *df);
+	float *idf = xcalloc(CLS_NBUCKETS, sizeof *idf);
+	size_t i, j;
+
+	for (i = 0; i < c->n; i++) {
+		struct sim_doc *d = &c->d[i];
+		cls_tokenize_text(&d->f, "", d->text, strlen(d->text), 0);
+		cls_features_finish(&d->f);
+		for (j = 0; j < d->f.n; j++)
+			df[d->f.bucket[j]]++;
+	}
+	for (i = 0; i < CLS_NBUCKETS; i++)
+		if (df[i])
+			idf[i] = (float)(log((double)(c->n + 1) / (df[i] + 1)) + 1);
+	free(df);
+	return idf;
+}
+
+static double sim_sparse(const struct sim_doc *a, const struct sim_doc *b, const float *idf)
+{
+	double ab = 0, aa = 0, bb = 0;
+	size_t i = 0, j = 0;
+
+	for (i = 0; i < a->f.n; i++)
+		aa += (double)idf[a->f.bucket[i]] * idf[a->f.bucket[i]];
+	for (j = 0; j < b->f.n; j++)
+		bb += (double)idf[b->f.bucket[j]] * idf[b->f.bucket[j]];
+	for (i = 0, j = 0; i < a->f.n && j < b->f.n;) {
+		if (a->f.bucket[i] < b->f.bucket[j]) {
+			i++;
+		} else if (a->f.bucket[i] > b->f.bucket[j]) {
+			j++;
+		} else {
+			ab += (double)idf[a->f.bucket[i]] * idf[a->f.bucket[i]];
+			i++, j++;
+		}
+	}
+	return aa > 0 && bb > 0 ? ab / sqrt(aa * bb) : 0;
+}
+
+static int hit_cmp(const void *a, const void *b)
+{
+	const struct similar_hit *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void similar_report_release(struct similar_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->hit[i].subject);
+		free(r->hit[i].from);
+	}
+	free(r->hit);
+	free(r->method);
+	free(r->llm_error);
+	memset(r, 0, sizeof *r);
+}
+
+/* Score every other document against c->d[t] into r (best first, limit). */
+static void sim_rank(struct sim_ctx *c, size_t t, const float *idf, size_t limit,
+                     struct similar_report *r)
+{
+	size_t i;
+
+	r->hit = xcalloc(c->n ? c->n : 1, sizeof *r->hit);
+	for (i = 0; i < c->n; i++) {
+		if (i == t)
+			continue;
+		r->hit[r->n].id = c->d[i].id;
+		r->hit[r->n].score =
+		    idf ? sim_sparse(&c->d[t], &c->d[i], idf) : sim_dense(&c->d[t], &c->d[i]);
+		r->hit[r->n].subject = xstrdup(c->d[i].subject);
+		r->hit[r->n].from = xstrdup(c->d[i].from);
+		r->n++;
+	}
+	qsort(r->hit, r->n, sizeof *r->hit, hit_cmp);
+	while (r->n > limit) {
+		r->n--;
+		free(r->hit[r->n].subject);
+		free(r->hit[r->n].from);
+	}
+}
+
+int classify_similar(struct app *app, int64_t id, size_t limit, struct similar_report *r,
+                     char **cause)
+{
+	const char *url = conf_get(app->conf, "llm", "base_url");
+	const char *model = conf_get(app->conf, "llm", "embedding_model");
+	struct sim_ctx c = {NULL, 0, 0};
+	float *idf = NULL;
+	size_t t;
+
+	memset(r, 0, sizeof *r);
+	if (store_classify_each(app->store, NULL, 0, 0, sim_collect, &c, cause) < 0) {
+		sim_release(&c);
+		return -1;
+	}
+	for (t = 0; t < c.n && c.d[t].id != id; t++)
+		;
+	if (t == c.n) {
+		sim_release(&c);
+		return set_cause(cause, "no message with id %lld", (long long)id);
+	}
+	if (url && *url && model && *model && sim_embed(app, &c, url, model, r) == 0) {
+		r->method = xasprintf("embeddings:%s", model);
+	} else {
+		idf = sim_tfidf(&c);
+		r->method = xstrdup("tf-idf");
+	}
+	sim_rank(&c, t, idf, limit, r);
+	free(idf);
+	sim_release(&c);
+	return 0;
 }

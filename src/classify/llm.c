@@ -220,3 +220,72 @@ int cls_llm_classify(const struct cls_llm_opts *o, const struct message *m,
 	free(body);
 	return state == TRY_DONE ? 0 : -1;
 }
+
+/* ---- embeddings ---- */
+
+/* data[0].embedding of an embeddings answer: *vec (caller frees), *dim. */
+static int parse_embedding(const char *answer, float **vec, size_t *dim, char **cause)
+{
+	cJSON *top = cJSON_Parse(answer), *data, *e;
+	int n, rc = -1;
+
+	data = cJSON_GetObjectItemCaseSensitive(top, "data");
+	e = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(data, 0), "embedding");
+	n = cJSON_IsArray(e) ? cJSON_GetArraySize(e) : 0;
+	if (n <= 0 || n > CLS_EMBED_MAX) {
+		set_cause(cause, "the answer holds no embedding");
+	} else {
+		int i;
+		*vec = xmalloc((size_t)n * sizeof **vec);
+		for (i = 0; i < n; i++) {
+			cJSON *x = cJSON_GetArrayItem(e, i);
+			if (!cJSON_IsNumber(x))
+				break;
+			(*vec)[i] = (float)x->valuedouble;
+		}
+		if (i < n) {
+			x_free(vec);
+			set_cause(cause, "the embedding holds something that is not a number");
+		} else {
+			*dim = (size_t)n;
+			rc = 0;
+		}
+	}
+	cJSON_Delete(top);
+	return rc;
+}
+
+int cls_llm_embed(const struct cls_llm_opts *o, const char *text, float **vec, size_t *dim,
+                  char **cause)
+{
+	struct http_json_opts ho = {o->timeout_ms, 4u << 20, o->ca_file};
+	struct http_json_reply r;
+	cJSON *req = cJSON_CreateObject();
+	char *url = xasprintf("%s/embeddings", o->base_url), *body, *err = NULL;
+	int rc = -1;
+
+	cJSON_AddStringToObject(req, "model", o->model ? o->model : "");
+	cJSON_AddStringToObject(req, "input", text ? text : "");
+	body = cJSON_PrintUnformatted(req);
+	cJSON_Delete(req);
+	*vec = NULL;
+	*dim = 0;
+	if (http_post_json(url, o->api_key, body, &ho, &r, &err) < 0) {
+		if (r.timed_out)
+			x_free(&err), err = xasprintf("no answer within %ld ms", o->timeout_ms);
+	} else if (r.status == 401 || r.status == 403) {
+		err = xasprintf("the API key was refused (HTTP %ld)", r.status);
+	} else if (r.status < 200 || r.status > 299) {
+		err = xasprintf("HTTP status %ld", r.status);
+	} else {
+		rc = parse_embedding(r.body ? r.body : "", vec, dim, &err);
+	}
+	http_json_reply_release(&r);
+	if (rc < 0)
+		set_cause(cause, "cannot get an embedding from \"%s\": %s",
+		          o->model ? o->model : "", err ? err : "no answer");
+	free(err);
+	free(url);
+	cJSON_free(body);
+	return rc;
+}

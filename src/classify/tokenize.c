@@ -504,8 +504,9 @@ static void auth_line(void *arg, const char *v, size_t len)
 		size_t n = 0;
 		if (!m)
 			continue;
-		for (r = m + strlen(mech[i]); r + n < v + len && n < 12 &&
-		                               ((r[n] >= 'a' && r[n] <= 'z') || (r[n] >= 'A' && r[n] <= 'Z'));
+		for (r = m + strlen(mech[i]);
+		     r + n < v + len && n < 12 &&
+		     ((r[n] >= 'a' && r[n] <= 'z') || (r[n] >= 'A' && r[n] <= 'Z'));
 		     n++)
 			;
 		snprintf(buf, sizeof buf, "sig:auth:%s%.*s", mech[i], (int)n, r);
@@ -533,8 +534,12 @@ static void first_line(void *arg, const char *v, size_t len)
 
 static const char *hops_band(size_t n)
 {
-	return n == 0 ? "sig:hops:0" : n == 1 ? "sig:hops:1" : n == 2 ? "sig:hops:2"
-	       : n <= 4 ? "sig:hops:3-4" : n <= 7 ? "sig:hops:5-7" : "sig:hops:many";
+	return n == 0   ? "sig:hops:0"
+	       : n == 1 ? "sig:hops:1"
+	       : n == 2 ? "sig:hops:2"
+	       : n <= 4 ? "sig:hops:3-4"
+	       : n <= 7 ? "sig:hops:5-7"
+	                : "sig:hops:many";
 }
 
 /* Does the envelope agree with the From domain?  Return-Path, Message-ID and
@@ -565,10 +570,11 @@ static void origin_features(struct cls_features *f, const struct message *m)
 		add_str(f, "sig:relay-fromdom");
 	each_header(m->headers, "return-path:", first_line, &rp);
 	if (rp.v && (d = addr_domain(rp.v, rp.len, &dl)) != NULL)
-		add_str(f, same_domain(d, dl, o.dom, o.dl) ? "sig:retpath-fromdom" : "sig:retpath-other");
+		add_str(f, same_domain(d, dl, o.dom, o.dl) ? "sig:retpath-fromdom"
+		                                           : "sig:retpath-other");
 	if (m->message_id && (d = strrchr(m->message_id, '@')) != NULL && d[1])
 		add_str(f, same_domain(d + 1, strlen(d + 1), o.dom, o.dl) ? "sig:msgid-fromdom"
-		                                                           : "sig:msgid-other");
+		                                                          : "sig:msgid-other");
 }
 
 static void body_features(struct cls_features *f, const struct message *m)

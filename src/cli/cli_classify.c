@@ -227,3 +227,67 @@ int cmd_train(struct cli_globals *g, int argc, char **argv)
 	app_close(app);
 	return rc < 0 ? EXIT_ERROR : EXIT_OK;
 }
+
+static void print_similar(struct cli_globals *g, const struct similar_report *r)
+{
+	size_t i;
+
+	if (g->json) {
+		cJSON *a = cJSON_CreateArray();
+		for (i = 0; i < r->n; i++) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddNumberToObject(o, "id", (double)r->hit[i].id);
+			cJSON_AddNumberToObject(o, "score",
+			                        (double)(int)(r->hit[i].score * 10000) / 10000);
+			cJSON_AddStringToObject(o, "subject", r->hit[i].subject);
+			cJSON_AddStringToObject(o, "from", r->hit[i].from);
+			cJSON_AddStringToObject(o, "method", r->method);
+			cJSON_AddItemToArray(a, o);
+		}
+		cli_json_print(a);
+	} else {
+		for (i = 0; i < r->n; i++)
+			printf("%6lld  %.3f  %-28.28s  %s\n", (long long)r->hit[i].id,
+			       r->hit[i].score, r->hit[i].from, r->hit[i].subject);
+	}
+	if (r->llm_error)
+		fprintf(stderr, "va: warning: no embeddings (%s): used TF-IDF instead\n",
+		        r->llm_error);
+	if (!g->quiet)
+		fprintf(stderr, "va: %zu similar message%s by %s (%zu embedded now)\n", r->n,
+		        r->n == 1 ? "" : "s", r->method, r->embedded);
+}
+
+int cmd_similar(struct cli_globals *g, int argc, char **argv)
+{
+	struct similar_report r;
+	struct app *app;
+	char *cause = NULL, *end;
+	int64_t id;
+	long limit = 10;
+	int rc;
+
+	if (argc == 4 && !strcmp(argv[2], "--limit")) {
+		limit = strtol(argv[3], &end, 10);
+		if (*end || limit <= 0 || limit > 10000)
+			return cli_usage("similar");
+	} else if (argc != 2) {
+		return cli_usage("similar");
+	}
+	if (parse_id(argv[1], &id) < 0) {
+		cli_error("similar: \"%s\" is not a message id", argv[1]);
+		return cli_usage("similar");
+	}
+	if (cli_open_app(g, &app, 0) < 0)
+		return EXIT_ERROR;
+	rc = classify_similar(app, id, (size_t)limit, &r, &cause);
+	if (rc < 0) {
+		cli_error("cannot find similar messages: %s", cause);
+		free(cause);
+	} else {
+		print_similar(g, &r);
+	}
+	similar_report_release(&r);
+	app_close(app);
+	return rc < 0 ? EXIT_ERROR : EXIT_OK;
+}

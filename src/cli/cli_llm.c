@@ -41,7 +41,7 @@ static void wipe_free(char *s)
  * EOF with nothing read. */
 static char *read_key_fd(int fd)
 {
-	char buf[KEY_MAX + 1], c = 0;
+	char buf[KEY_MAX + 1] = {0}, c = 0;
 	size_t n = 0, i = 0;
 	ssize_t r = 0;
 	char *s;
@@ -146,8 +146,8 @@ static int llm_forget(struct cli_globals *g, int argc, char **argv)
 		cli_error("cannot forget the LLM API key: %s", cause);
 		free(cause);
 	} else if (!g->quiet) {
-		fprintf(stderr, "va: %s\n", rc == 0 ? "the LLM API key is forgotten"
-		                                    : "no LLM API key was stored");
+		fprintf(stderr, "va: %s\n",
+		        rc == 0 ? "the LLM API key is forgotten" : "no LLM API key was stored");
 	}
 	app_close(app);
 	return rc < 0 ? EXIT_ERROR : EXIT_OK;
@@ -185,10 +185,11 @@ static void print_status(struct cli_globals *g, const struct classify_llm_status
 	printf("model            %s\n", or_unset(st->model));
 	printf("embedding_model  %s\n", or_unset(st->embedding_model));
 	printf("classification   %s\n", st->configured ? "local model, then the LLM when unsure"
-	                                                : "local model only ([llm] base_url and "
-	                                                  "model not set)");
+	                                               : "local model only ([llm] base_url and "
+	                                                 "model not set)");
 	if (st->key < 0)
-		printf("api key          unknown: %s\n", why ? why : "the secret store did not open");
+		printf("api key          unknown: %s\n",
+		       why ? why : "the secret store did not open");
 	else
 		printf("api key          %s (%s secret store)\n", st->key ? "stored" : "none",
 		       st->backend);

@@ -240,6 +240,13 @@ static const char *const migration_inbox_keys =
     "CREATE INDEX messages_list ON messages(date DESC, id DESC, folder_id, flags, thread_id);"
     "CREATE INDEX messages_keys ON messages(id, folder_id, date, flags, thread_id);";
 
+/* "similar messages" (issue 6): one embedding per message text and model,
+ * keyed by the message hash so a copy in another folder shares it. */
+static const char *const migration_embeddings =
+    "CREATE TABLE embeddings ("
+    "  hash TEXT NOT NULL, model TEXT NOT NULL, dim INTEGER NOT NULL, vec BLOB NOT NULL,"
+    "  created_at INTEGER NOT NULL, PRIMARY KEY(hash, model))";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -247,6 +254,7 @@ static const char *const migrations[] = {
 	migration_audit,
 	migration_fts_defer,
 	migration_inbox_keys,
+	migration_embeddings,
 };
 
 int store_schema_latest(void)

@@ -46,13 +46,13 @@ static int is_open(const int64_t *open, size_t nopen, int64_t thread)
 }
 
 /* Keys sorted into display order (by the thread's newest message). */
-static struct tkey *thread_keys(const struct store_key *msgs, size_t n)
+static struct tkey *thread_keys(const struct store_key *keys, size_t n)
 {
 	struct tkey *k = xcalloc(n ? n : 1, sizeof(*k));
 	size_t i, first = 0;
 
 	for (i = 0; i < n; i++) {
-		k[i].thread = msgs[i].thread_id > 0 ? msgs[i].thread_id : -(int64_t)(i + 1);
+		k[i].thread = keys[i].thread_id > 0 ? keys[i].thread_id : -(int64_t)(i + 1);
 		k[i].index = i;
 	}
 	qsort(k, n, sizeof(*k), by_thread);
@@ -65,10 +65,10 @@ static struct tkey *thread_keys(const struct store_key *msgs, size_t n)
 	return k;
 }
 
-size_t thread_rows(const struct store_key *msgs, size_t n, const int64_t *open, size_t nopen,
+size_t thread_rows(const struct store_key *keys, size_t n, const int64_t *open, size_t nopen,
                    struct thread_row **out)
 {
-	struct tkey *k = thread_keys(msgs, n);
+	struct tkey *k = thread_keys(keys, n);
 	struct thread_row *r = xcalloc(n ? n : 1, sizeof(*r));
 	size_t i = 0, j, rows = 0;
 

@@ -75,7 +75,7 @@ if command -v python3 >/dev/null; then
 	python3 "$ROOT/tests/fixtures/llm/fake_openai.py" >"$T/server.out" &
 	SERVER=$!
 	trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$T"' EXIT
-	for _ in $(seq 50); do grep -q PORT "$T/server.out" && break; sleep 0.1; done
+	for _ in $(seq 50); do grep -qs PORT "$T/server.out" && break; sleep 0.1; done
 	PORT=$(awk '/PORT/ { print $2 }' "$T/server.out")
 	printf '[secrets]\nbackend = file\ncache = 0\n[llm]\nbase_url = http://127.0.0.1:%s/v1\nmodel = needs-key\n' \
 		"$PORT" >"$CONF"

@@ -183,6 +183,18 @@ check "the count is back ($total messages, $unread unread)" status_has " $total 
 send G
 check "G shows it back at the bottom" row_has 29 "$oldest"
 
+# ---- the thread view over the whole list ----
+send =
+check "= turns threads on" status_has 'threads: one line per thread'
+check "the count still counts messages" status_has " $total messages · "
+send G
+check "G in the thread view still ends on the oldest message" row_has 29 "$oldest"
+send g
+check "g goes back to the newest thread" shows_text "$newest" 50
+send =
+check "= turns threads off" status_has 'threads: off'
+send G
+
 # ---- open, far down ----
 send Enter
 check "Enter opens the oldest message" shows_text "$oldest" 50

@@ -336,7 +336,7 @@ int main(void)
 	    cmocka_unit_test(test_priors_day_one),    cmocka_unit_test(test_learns),
 	    cmocka_unit_test(test_online_step_moves), cmocka_unit_test(test_unsure_band),
 	    cmocka_unit_test(test_persistence),       cmocka_unit_test(test_calibration),
-	    cmocka_unit_test(test_category_names), cmocka_unit_test(test_spam_cut),
+	    cmocka_unit_test(test_category_names),    cmocka_unit_test(test_spam_cut),
 	};
 	return cmocka_run_group_tests_name("classify", tests, NULL, NULL);
 }

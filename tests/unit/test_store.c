@@ -268,6 +268,48 @@ static void test_newer_schema_refused(void **state)
 	f->st = NULL;
 }
 
+/* The inbox's keys query (store_message_keys) reads a covering index in
+ * display order: no table rows, no sort, whatever the number of messages. */
+static void plan_text(sqlite3 *db, const char *sql, struct strbuf *out)
+{
+	sqlite3_stmt *s;
+	char *q = xasprintf("EXPLAIN QUERY PLAN %s", sql);
+
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		sb_addf(out, "%s\n", (const char *)sqlite3_column_text(s, 3));
+	sqlite3_finalize(s);
+	free(q);
+}
+
+static void test_inbox_key_indexes(void **state)
+{
+	struct fx *f = *state;
+	struct strbuf plan = STRBUF_INIT;
+	sqlite3 *db;
+
+	sb_init(&plan);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	plan_text(db,
+	          "SELECT m.id, m.flags, m.thread_id FROM messages m INDEXED BY messages_list"
+	          " WHERE 1 AND m.folder_id IN (SELECT f.id FROM folders f JOIN accounts a"
+	          " ON a.id = f.account_id WHERE 1 AND f.name = 'INBOX') AND (m.flags & 1) = 0"
+	          " ORDER BY m.date DESC, m.id DESC",
+	          &plan);
+	assert_non_null(strstr(plan.buf, "COVERING INDEX messages_list"));
+	assert_null(strstr(plan.buf, "TEMP B-TREE"));
+	plan.len = 0;
+	plan.buf[0] = '\0';
+	plan_text(db,
+	          "SELECT m.id, m.flags, m.thread_id FROM messages_fts JOIN messages m INDEXED BY"
+	          " messages_keys ON m.id = messages_fts.rowid WHERE messages_fts MATCH 'x'"
+	          " ORDER BY bm25(messages_fts), m.date DESC, m.id DESC",
+	          &plan);
+	assert_non_null(strstr(plan.buf, "COVERING INDEX messages_keys"));
+	sqlite3_close(db);
+	sb_release(&plan);
+}
+
 static void test_kv(void **state)
 {
 	struct fx *f = *state;
@@ -293,6 +335,7 @@ int main(void)
 	    cmocka_unit_test(test_not_sqlite_refused),
 	    cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_kv, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_inbox_key_indexes, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

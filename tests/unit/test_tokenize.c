@@ -185,7 +185,8 @@ static void test_origin(void **state)
 	assert_false(has(&f, "b2:click_here"));   /* other body pairs are not kept */
 	assert_true(has(&f, "b:click"));
 	cls_features_release(&f);
-	features_of("From: a@example.org\nMessage-ID: <1@mail.example.org>\nSubject: x\n\nhi\n", &f);
+	features_of("From: a@example.org\nMessage-ID: <1@mail.example.org>\nSubject: x\n\nhi\n",
+	            &f);
 	assert_true(has(&f, "sig:msgid-fromdom"));
 	assert_true(has(&f, "sig:hops:0"));
 	assert_false(has(&f, "sig:retpath-other"));
