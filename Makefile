@@ -101,7 +101,7 @@ lint:
 format:
 	clang-format -i $(SRC) $(wildcard include/va/*.h) $(UNIT_SRC)
 
-# Benchmarks (not tests): `make bench BENCH="import sync classify sched analyze tui"`.
+# Benchmarks (not tests): `make bench BENCH="import sync classify sched analyze tui rules soak"`.
 BENCH ?= import
 bench: all
 	@tests/deps.sh bench
