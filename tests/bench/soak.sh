@@ -174,7 +174,7 @@ printf '%-44s %s\n' "sent by the generator" "$SENT" \
 	"labelled by the auto rule" "$labelled" \
 	"replies sent (reply log)" "$replies" \
 	"replies that reached the sink" "$sink" \
-	"lost (delivered, not stored)" "$((delivered - distinct))" \
+	"delivered, not stored by the end of the drain" "$((delivered - distinct))" \
 	"duplicated messages (rows - distinct)" "$((stored - distinct))" \
 	"duplicate replies (log / sink)" "$dupe_rows / $sink_dupes" \
 	"send -> classified, s (p50 p99 max)" "$lat" \
