@@ -10,7 +10,7 @@ libetpan-dev libcjson-dev libsecret-1-dev libcsv-dev libsodium-dev gnuplot-nox l
 ca-certificates"
 TEST="$RUNTIME libcmocka-dev tmux npm jq cppcheck clang-format python3 gnome-keyring
 libsecret-tools dbus curl openssl tzdata dovecot-imapd dovecot-lmtpd dovecot-submissiond opensmtpd
-sqlite3 dovecot-sieve clang libclang-rt-14-dev gdb"
+sqlite3 dovecot-sieve clang libclang-rt-14-dev gdb procps util-linux"
 BENCH="$TEST notmuch neomutt miller datamash isync bogofilter time"
 
 case "${1:-runtime}" in

@@ -18,6 +18,12 @@ mkdir -p "$LOG"
 
 passed=0 failed=0 failed_names=""
 
+# The real data every corpus test reads (npm, into tests/.cache): fetched once
+# here, so no suite depends on another having run first.
+if ! tests/fetch-data.sh >"$LOG/fetch-data.log" 2>&1; then
+	echo "run.sh: tests/fetch-data.sh failed (see $LOG/fetch-data.log): the corpus tests will fail" >&2
+fi
+
 # run_suite NAME CMD...: count TAP "ok"/"not ok" lines; a crash or a missing
 # plan counts as one more failure.
 run_suite() {

@@ -26,7 +26,7 @@ for tool in dovecot sqlite3 jq python3; do
 	fi
 done
 if [ ! -d "$CORPUS/cur" ]; then
-	skip "faults" "no corpus: run tests/fetch-data.sh"
+	fail "faults: no corpus (tests/fetch-data.sh failed)"
 	done_testing
 	exit 0
 fi

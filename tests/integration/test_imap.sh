@@ -15,7 +15,7 @@ if ! command -v dovecot >/dev/null || ! command -v sqlite3 >/dev/null; then
 	exit 0
 fi
 if [ ! -d "$CORPUS/cur" ]; then
-	skip "imap sync" "no corpus: run tests/fetch-data.sh"
+	fail "imap sync: no corpus (tests/fetch-data.sh failed)"
 	done_testing
 	exit 0
 fi

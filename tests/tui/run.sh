@@ -9,57 +9,15 @@
 # server (-L va-test-PID) is ever killed.
 set -u
 
-VA=${VA:-./va}
-case $VA in /*) ;; *) VA=$(pwd)/$VA ;; esac
-SOCK=va-test-$$
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/va-tui.XXXXXX")
-N=0
-FAILED=0
+. "$(dirname "$0")/lib.sh"
+tui_init test
+# (lib.sh waits 10 s by default; this script's checks pass shorter waits where they mean them)
 
-cleanup() {
-	tmux -L "$SOCK" kill-server 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-ok() {
-	N=$((N + 1))
-	echo "ok $N - $1"
-}
-not_ok() {
-	N=$((N + 1))
-	FAILED=$((FAILED + 1))
-	echo "not ok $N - $1"
-	[ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/# /'
-	return 0
-}
-# check DESC COMMAND...: one TAP line from a command's status.
-check() {
-	desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc" "$(screen)"; fi
-}
-
-tm() { tmux -L "$SOCK" "$@"; }
-screen() { tm capture-pane -p -t va 2>/dev/null; }
 keys() {
 	tm send-keys -t va "$@"
 	sleep 0.3
 }
 
-# wait_for PATTERN [TENTHS]: until the screen matches (extended regex).
-wait_for() {
-	i=0
-	while [ "$i" -lt "${2:-50}" ]; do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-shows() { screen | grep -Eq -- "$1"; }
-lacks() { ! screen | grep -Eq -- "$1"; }
 
 # start NAME [ENV=VALUE...]: va in a new 100x30 session; exit status to $TMP/NAME.rc.
 start() {
@@ -96,14 +54,6 @@ first_subject() {
 
 now_ms() { date +%s%3N; }
 
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "1..0 # SKIP tmux is not installed"
-	exit 0
-fi
-if [ ! -x "$VA" ]; then
-	echo "1..0 # SKIP no binary at $VA (build it first)"
-	exit 0
-fi
 
 # ---- the demo inbox, default theme ----
 t0=$(now_ms)
@@ -201,7 +151,6 @@ check "the good line of a bad keymap still works (x quits)" exited bad
 
 # ---- triage, undo, tags, search, the prompt (waits poll the screen) ----
 # send KEYS...: no fixed sleep; the checks below wait for what the keys do.
-send() { tm send-keys -t va "$@"; }
 # the status line (the last row of a 100x30 session)
 status_line() { screen | sed -n 30p; }
 status_has() {
@@ -354,7 +303,7 @@ check "the saved file has the attachment's bytes (a CSV header)" sh -c "head -1 
 send s Enter
 check "saving again is refused (the file exists)" status_has 'cannot save sales-2026-10\.csv: '
 send M
-check "the messages overlay says why in full" wait_for '│exists +│' 100
+check "the messages overlay says why in full" wait_for 'exists +│' 100
 send q
 send o
 check "o opens it with the ~/.mailcap viewer" status_has 'viewed sales-2026-10\.csv'
