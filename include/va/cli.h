@@ -41,6 +41,11 @@ void cli_warn_config(struct app *app);
 struct cJSON;
 struct accounts_io;
 int  cli_sync_imap(struct cli_globals *g, struct app *app, const char *name, struct cJSON **json);
+/* One line from fd without its line end, wiped from the stack buffer; NULL
+ * at EOF with nothing read.  And the same from the terminal with echo off
+ * (NULL and *cause when there is no terminal or nothing was typed). */
+char *cli_read_line_fd(int fd);
+char *cli_read_hidden(const char *prompt, char **cause);
 /* The accounts_io of network commands: passphrase from VA_PASSPHRASE_FILE. */
 void cli_net_io(struct accounts_io *io);
 /* The subcommands (one file per group). */

@@ -32,7 +32,7 @@ static void wipe_free(char *s)
 }
 
 /* One line from fd, without its line end; NULL at once-empty EOF. */
-static char *read_line_fd(int fd)
+char *cli_read_line_fd(int fd)
 {
 	char buf[MAX_SECRET + 1], c;
 	size_t n = 0;
@@ -54,7 +54,7 @@ static char *read_line_fd(int fd)
 }
 
 /* Ask on the terminal with echo off. */
-static char *read_hidden(const char *prompt, char **cause)
+char *cli_read_hidden(const char *prompt, char **cause)
 {
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	struct termios old, quiet;
@@ -72,7 +72,7 @@ static char *read_hidden(const char *prompt, char **cause)
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
 	tcsetattr(fd, TCSAFLUSH, &quiet);
-	s = read_line_fd(fd);
+	s = cli_read_line_fd(fd);
 	tcsetattr(fd, TCSAFLUSH, &old);
 	if (write(fd, "\n", 1) < 0)
 		(void)0;
@@ -92,7 +92,7 @@ static char *passphrase_from_file(const char *path, char **cause)
 		          strerror(errno));
 		return NULL;
 	}
-	s = read_line_fd(fd);
+	s = cli_read_line_fd(fd);
 	close(fd);
 	if (!s || !*s) {
 		wipe_free(s);
@@ -126,12 +126,12 @@ static char *ask_passphrase(void *arg, int create, char **cause)
 		          "or set VA_PASSPHRASE_FILE to a file (mode 0600) holding it");
 		return NULL;
 	}
-	a = read_hidden(create ? "New passphrase for va's secrets file: "
+	a = cli_read_hidden(create ? "New passphrase for va's secrets file: "
 	                       : "Passphrase for va's secrets file: ",
 	                cause);
 	if (!a || !create)
 		return a;
-	b = read_hidden("The same passphrase again: ", cause);
+	b = cli_read_hidden("The same passphrase again: ", cause);
 	if (b && strcmp(a, b)) {
 		set_cause(cause, "the two passphrases differ: nothing was stored");
 		wipe_free(a);
@@ -297,10 +297,10 @@ static int login_password(struct app *app, const char *name, const struct login_
 		           name),
 		       EXIT_USAGE;
 	if (lo->password_stdin) {
-		pw = read_line_fd(STDIN_FILENO);
+		pw = cli_read_line_fd(STDIN_FILENO);
 	} else {
 		prompt = xasprintf("Password for account %s: ", name);
-		pw = read_hidden(prompt, &cause);
+		pw = cli_read_hidden(prompt, &cause);
 		free(prompt);
 	}
 	if (!pw) {

@@ -27,7 +27,6 @@
 #include "va/cli.h"
 #include "va/util.h"
 
-#define KEY_MAX 4096
 
 static void wipe_free(char *s)
 {
@@ -37,58 +36,16 @@ static void wipe_free(char *s)
 	}
 }
 
-/* One line from fd without its line end (and surrounding blanks); NULL at
- * EOF with nothing read. */
-static char *read_key_fd(int fd)
+/* A key read from stdin or the terminal, without surrounding blanks. */
+static char *trimmed(char *s)
 {
-	char buf[KEY_MAX + 1] = {0}, c = 0;
-	size_t n = 0, i = 0;
-	ssize_t r = 0;
-	char *s;
+	char *t;
 
-	while (n < KEY_MAX && (r = read(fd, &c, 1)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 || c == '\n')
-			break;
-		buf[n++] = c;
-	}
-	while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
-		n--;
-	while (i < n && (buf[i] == ' ' || buf[i] == '\t'))
-		i++;
-	buf[n] = '\0';
-	s = r == 0 && n == 0 ? NULL : xstrdup(buf + i);
-	explicit_bzero(buf, sizeof buf);
-	return s;
-}
-
-/* Ask on the terminal with echo off. */
-static char *ask_key(char **cause)
-{
-	const char *prompt = "LLM API key (not shown): ";
-	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
-	struct termios old, quiet;
-	char *s;
-
-	if (fd < 0) {
-		set_cause(cause, "no terminal to ask on: pipe the key in with --key-stdin");
+	if (!s)
 		return NULL;
-	}
-	if (write(fd, prompt, strlen(prompt)) < 0 || tcgetattr(fd, &old) < 0) {
-		close(fd);
-		set_cause(cause, "cannot use the terminal: %s", strerror(errno));
-		return NULL;
-	}
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)ECHO;
-	tcsetattr(fd, TCSAFLUSH, &quiet);
-	s = read_key_fd(fd);
-	tcsetattr(fd, TCSAFLUSH, &old);
-	if (write(fd, "\n", 1) < 0)
-		(void)0;
-	close(fd);
-	return s;
+	t = xstrdup(str_trim(s));
+	wipe_free(s);
+	return t;
 }
 
 static int llm_key(struct cli_globals *g, int argc, char **argv)
@@ -104,9 +61,11 @@ static int llm_key(struct cli_globals *g, int argc, char **argv)
 			          "use --key-stdin or type it when asked");
 		return cli_usage("llm");
 	}
-	key = argc == 2 ? read_key_fd(STDIN_FILENO) : ask_key(&cause);
+	key = trimmed(argc == 2 ? cli_read_line_fd(STDIN_FILENO)
+	                        : cli_read_hidden("LLM API key (not shown): ", &cause));
 	if (!key || !*key) {
-		cli_error("llm key: %s", cause ? cause : "no key was given: nothing was stored");
+		cli_error("llm key: %s%s", cause ? cause : "no key was given: nothing was stored",
+		          cause && argc != 2 ? " (or pipe the key in with --key-stdin)" : "");
 		free(cause);
 		wipe_free(key);
 		return EXIT_ERROR;
