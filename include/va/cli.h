@@ -45,6 +45,9 @@ int  cli_sync_imap(struct cli_globals *g, struct app *app, const char *name, str
  * at EOF with nothing read.  And the same from the terminal with echo off
  * (NULL and *cause when there is no terminal or nothing was typed). */
 char *cli_read_line_fd(int fd);
+/* Run $VISUAL or $EDITOR on path and wait; -1 with *cause (`missing` when
+ * neither is set, or the editor failed). */
+int   cli_run_editor(const char *path, const char *missing, char **cause);
 char *cli_read_hidden(const char *prompt, char **cause);
 /* The accounts_io of network commands: passphrase from VA_PASSPHRASE_FILE. */
 void cli_net_io(struct accounts_io *io);

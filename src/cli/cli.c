@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "va/accounts.h"
@@ -299,4 +300,23 @@ int cli_main(int argc, char **argv)
 	argc = strip_late_globals(&g, argc - first, argv + first);
 	optind = 0;
 	return c->run(&g, argc, argv + first);
+}
+
+int cli_run_editor(const char *path, const char *missing, char **cause)
+{
+	const char *ed = getenv("VISUAL") && *getenv("VISUAL") ? getenv("VISUAL") : getenv("EDITOR");
+	pid_t pid;
+	int st;
+
+	if (!ed || !*ed)
+		return set_cause(cause, "%s", missing);
+	if ((pid = fork()) < 0)
+		return set_cause(cause, "cannot start the editor");
+	if (pid == 0) { /* through sh, so $EDITOR may carry arguments */
+		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, path, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return set_cause(cause, "the editor \"%s\" failed: nothing was sent or kept", ed);
+	return 0;
 }

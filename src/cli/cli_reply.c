@@ -60,25 +60,6 @@ static int parse(int argc, char **argv, struct reply_args *a)
 	return a->tmpl || a->edit ? 0 : -1;
 }
 
-/* Run $VISUAL or $EDITOR (through sh, so it may carry arguments) on path. */
-static int run_editor(const char *path, char **cause)
-{
-	const char *ed = getenv("VISUAL") ? getenv("VISUAL") : getenv("EDITOR");
-	pid_t pid;
-	int st;
-
-	if (!ed || !*ed)
-		return set_cause(cause, "--edit needs $EDITOR");
-	if ((pid = fork()) < 0)
-		return set_cause(cause, "cannot start the editor");
-	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, path, (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return set_cause(cause, "the editor \"%s\" failed: nothing was saved or sent", ed);
-	return 0;
-}
 
 /* Let the person edit d's subject and body; they come back in *subject, *body. */
 static int edit_reply(const struct reply_draft *d, char **subject, char **body, char **cause)
@@ -92,7 +73,7 @@ static int edit_reply(const struct reply_draft *d, char **subject, char **body, 
 		set_cause(cause, "cannot create a temp file for the editor");
 	else if (write(fd, text, strlen(text)) != (ssize_t)strlen(text) || close(fd) < 0)
 		set_cause(cause, "cannot write the temp file for the editor");
-	else if (run_editor(path, cause) == 0 && (got = file_read(path, &len, cause))) {
+	else if (cli_run_editor(path, "--edit needs $EDITOR", cause) == 0 && (got = file_read(path, &len, cause))) {
 		reply_text_parse(got, d->subject, subject, body);
 		rc = 0;
 	}

@@ -42,25 +42,6 @@ static char *read_stdin(char **cause)
 	return sb_detach(&sb);
 }
 
-/* Run $VISUAL or $EDITOR (through sh, so it may carry arguments) on path. */
-static int run_editor(const char *path, char **cause)
-{
-	const char *ed = getenv("VISUAL") ? getenv("VISUAL") : getenv("EDITOR");
-	pid_t pid;
-	int st;
-
-	if (!ed || !*ed)
-		return set_cause(cause, "no body: give --body-file FILE or set $EDITOR");
-	if ((pid = fork()) < 0)
-		return set_cause(cause, "cannot start the editor");
-	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, path, (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return set_cause(cause, "the editor \"%s\" failed: nothing was sent", ed);
-	return 0;
-}
 
 static char *body_from_editor(char **cause)
 {
@@ -73,7 +54,7 @@ static char *body_from_editor(char **cause)
 		set_cause(cause, "cannot create a temp file for the editor");
 	else {
 		close(fd);
-		if (run_editor(path, cause) == 0 && (body = file_read(path, &len, cause)) &&
+		if (cli_run_editor(path, "no body: give --body-file FILE or set $EDITOR", cause) == 0 && (body = file_read(path, &len, cause)) &&
 		    !*body) {
 			set_cause(cause, "the message is empty: nothing was sent");
 			free(body);

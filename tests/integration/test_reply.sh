@@ -329,7 +329,8 @@ check "the question Alice sent is in her Sent folder" test -n "$ASK"
 "$VA" -q followup "$QUIET" --after 3s --nudge auto-ack
 send_in fu-answer "Re: Can you confirm the venue?" "Bob Baker <bob@example.test>" bob@example.test \
 	"In-Reply-To: <$ASK_MID>"$'\r\n'"References: <$ASK_MID>"$'\r\n' "Confirmed."
-sync_alice
+answer_stored() { sync_alice; [ -n "$(id_of fu-answer)" ]; }
+check "the answer came through the MTA and is stored" wait_for 30 answer_stored
 sleep 3.2
 start_daemon
 fu_state() { sqlite3 "$XDG_DATA_HOME/va/va.db" "SELECT state FROM followups WHERE message_id = $1"; }
