@@ -22,6 +22,11 @@
 enum imap_tls { IMAP_TLS_IMPLICIT, IMAP_TLS_STARTTLS, IMAP_TLS_NONE };
 enum imap_auth { IMAP_AUTH_PASSWORD, IMAP_AUTH_XOAUTH2 };
 
+/* UTF-8 to IMAP's modified UTF-7 (RFC 3501 5.1.3: mailbox names, Gmail
+ * labels) and back.  Caller frees; NULL when the input is not valid. */
+char *imap_utf7_encode(const char *utf8);
+char *imap_utf7_decode(const char *mutf7);
+
 /* "implicit", "starttls", "none" (va.conf's imap_tls/smtp_tls); NULL or
  * anything else: implicit. */
 enum imap_tls imap_tls_parse(const char *name);
@@ -71,7 +76,8 @@ int imap_select(struct imap *im, const char *folder, struct imap_status *out, ch
 int imap_uids(struct imap *im, uint32_t **uids, size_t *n, char **cause);
 
 /* One fetched message.  Borrowed for the callback's duration.  raw is NULL
- * in flag fetches.  keywords: space-separated, NULL when none. */
+ * in flag fetches.  keywords: space-separated, NULL when none; on Gmail the
+ * message's user labels (X-GM-LABELS) are among them. */
 struct imap_msg {
 	uint32_t    uid;
 	unsigned    flags;  /* enum msg_flag */
@@ -93,7 +99,9 @@ int imap_fetch_flags(struct imap *im, uint32_t maxuid, uint64_t changedsince, im
                      void *arg, char **cause);
 
 /* Server-side actions on the selected folder.  add/remove are enum msg_flag
- * bits; kw_add/kw_remove space-separated keywords or NULL. */
+ * bits; kw_add/kw_remove space-separated keywords or NULL.  On Gmail
+ * (X-GM-EXT-1) the keywords are labels, stored by +/-X-GM-LABELS, except
+ * those starting with '$', which stay keywords (see imap_gmail.c). */
 int imap_store_flags(struct imap *im, uint32_t uid, unsigned add, unsigned remove,
                      const char *kw_add, const char *kw_remove, char **cause);
 /* Move one message to `dest`: MOVE when offered, else COPY, \Deleted and

@@ -23,8 +23,10 @@
  *
  * Test hook: VA_TEST_CRASH_AFTER_SEND=1 makes replies_send _exit(137) right
  * after the message was submitted and saved to Sent, before the row is
- * marked sent (the tests' kill -9 between sending and bookkeeping).  It is
- * read in exactly one place, deliver() in src/app/replies.c.
+ * marked sent (the tests' kill -9 between sending and bookkeeping), and
+ * VA_TEST_SEND_DELAY_MS=N makes each delivery take N ms longer (a slow
+ * server, so batches and the rows' own jobs overlap).  Both are read in
+ * exactly one place, deliver() in src/app/replies.c.
  */
 #ifndef VA_REPLIES_H
 #define VA_REPLIES_H
@@ -122,6 +124,22 @@ int replies_manual(struct app *app, int64_t msg_id, const struct reply_manual *o
  * off), -1 and *cause: failed (the row says why), or 1 with *cause when it
  * could not tell whether an earlier attempt went out (try again later). */
 int replies_send(struct app *app, int64_t id, const struct accounts_io *io, char **cause);
+
+/* replies_send, then (when row id went out) the same account's other rows
+ * that are due, over the same SMTP and IMAP connections: under load one
+ * job sends a batch instead of one login per reply.  Each row still moves
+ * queued -> sending -> sent on its own; their own jobs then find nothing
+ * to do.  The batch ends when none is due, one fails (left to its own job),
+ * after max rows or budget_ms (0: 20 s), or when stop(arg) says so.  *also
+ * (may be NULL): how many more went out. */
+struct replies_batch {
+	size_t  max;
+	int64_t budget_ms;
+	int   (*stop)(void *arg);
+	void   *arg;
+};
+int replies_send_batch(struct app *app, int64_t id, const struct accounts_io *io,
+                       const struct replies_batch *b, size_t *also, char **cause);
 
 /* Cancel a queued reply: 0, 1 when it is not queued (*cause says its state), -1. */
 int replies_cancel(struct app *app, int64_t id, char **cause);

@@ -30,4 +30,16 @@ struct smtp_opts {
 int smtp_send(const struct smtp_opts *o, const char *from, const char *const *rcpt, size_t nrcpt,
               const char *msg, size_t len, int *transient, char **cause);
 
+/* A session kept open for several messages (a batch of replies): connect
+ * and authenticate once (o's strings must outlive the session; o->secret
+ * is used only here).  NULL with *cause and *transient as for smtp_send. */
+struct smtp *smtp_open(const struct smtp_opts *o, int *transient, char **cause);
+/* Send one message in an open session; as smtp_send.  After a refused
+ * message the session is reset and stays usable; after a lost connection
+ * smtp_alive is 0 and the caller opens a new one. */
+int smtp_submit(struct smtp *s, const char *from, const char *const *rcpt, size_t nrcpt,
+                const char *msg, size_t len, int *transient, char **cause);
+int smtp_alive(const struct smtp *s);
+void smtp_close(struct smtp *s); /* QUIT; NULL is fine */
+
 #endif

@@ -527,6 +527,10 @@ int store_reply_list(struct store *st, size_t limit, struct store_reply **out, s
 int store_reply_move(struct store *st, int64_t id, const char *from, const char *to,
                      const char *gate, const char *error, int64_t sent_at, char **cause);
 int store_reply_set_job(struct store *st, int64_t id, int64_t job_id, char **cause);
+/* Ids of account's queued rows due by now (send_after <= now), oldest
+ * first, at most limit: the batch a reply job sends with it. */
+int store_reply_due(struct store *st, const char *account, int64_t now, size_t limit,
+                    int64_t **ids, size_t *n, char **cause);
 /* Template approvals by content hash.  approve: a live approval of (name,
  * hash).  revoke: every live approval of name; how many, or -1.
  * approval: 1 when (name, hash) has a live approval, 0 not; *other (may be

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "va/util.h"
 
 #define CURSOR_KEY     "classify.trained_label"
+#define GEN_KEY        "classify.model_generation"
 #define LABELS_FEATURE "_labels"
 #define TEMP_FEATURE   "_temperature"
 #define CUT_FEATURE    "_spam_cut"
@@ -69,6 +71,74 @@ static struct cls_model *model_load(struct app *app, char **cause)
 	return m;
 }
 
+/* ---- the shared model ----
+ * Classifying only reads the model, and the model is 20 MB (CLS_NBUCKETS x
+ * CLS_NCAT floats): every thread of a process shares one copy, loaded again
+ * only when a save (here or in another process) bumped the generation kept
+ * in kv.  Loading a copy per run cost each worker a 20 MB arena it kept,
+ * and the load itself on every sync. */
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct shared_model {
+	struct cls_model *m;
+	char             *db, *gen;
+	int               refs;
+} *shared;
+
+static void generation_bump(struct app *app)
+{
+	char *v = store_kv_get(app->store, GEN_KEY), buf[32];
+
+	snprintf(buf, sizeof buf, "%lld", (v ? atoll(v) : 0) + 1);
+	free(v);
+	store_kv_set(app->store, GEN_KEY, buf, NULL);
+}
+
+static void shared_put_locked(struct shared_model *sm)
+{
+	if (sm && --sm->refs == 0) {
+		cls_model_free(sm->m);
+		free(sm->db), free(sm->gen), free(sm);
+	}
+}
+
+/* The current model for classifying (a reference: shared_put it). */
+static struct shared_model *shared_get(struct app *app, char **cause)
+{
+	char *gen = store_kv_get(app->store, GEN_KEY);
+	const char *db = store_path(app->store), *g = gen ? gen : "0";
+	struct shared_model *sm;
+
+	pthread_mutex_lock(&shared_lock);
+	if ((sm = shared) && !strcmp(sm->db, db) && !strcmp(sm->gen, g)) {
+		sm->refs++;
+		pthread_mutex_unlock(&shared_lock);
+		free(gen);
+		return sm;
+	}
+	pthread_mutex_unlock(&shared_lock);
+	sm = xcalloc(1, sizeof *sm);
+	if (!(sm->m = model_load(app, cause))) {
+		free(sm), free(gen);
+		return NULL;
+	}
+	sm->db = xstrdup(db);
+	sm->gen = xstrdup(g);
+	sm->refs = 2; /* the caller's and the cache's */
+	pthread_mutex_lock(&shared_lock);
+	shared_put_locked(shared);
+	shared = sm;
+	pthread_mutex_unlock(&shared_lock);
+	free(gen);
+	return sm;
+}
+
+static void shared_put(struct shared_model *sm)
+{
+	pthread_mutex_lock(&shared_lock);
+	shared_put_locked(sm);
+	pthread_mutex_unlock(&shared_lock);
+}
+
 static void save_weight(void *arg, uint32_t bucket, int cat, float w)
 {
 	char feature[16];
@@ -91,6 +161,7 @@ static int model_save(struct app *app, struct cls_model *m, int64_t cursor, char
 	store_classifier_put(w, CUT_FEATURE, "*", cls_model_spam_cut(m));
 	if (store_classifier_writer_end(w, cause) < 0)
 		return -1;
+	generation_bump(app);
 	if (cursor <= 0)
 		return 0;
 	snprintf(buf, sizeof buf, "%lld", (long long)cursor);
@@ -155,7 +226,7 @@ static void features_of(const struct known *k, const struct message *m, struct c
 /* ---- classify ---- */
 
 struct classify_ctx {
-	struct cls_model *model;
+	const struct cls_model *model;
 	struct cls_features f;
 	struct classify_report *r;
 	struct known known;
@@ -438,11 +509,13 @@ int classify_messages(struct app *app, const int64_t *ids, size_t n, int all,
                       struct classify_report *r, char **cause)
 {
 	struct classify_ctx c = {NULL, {0}, r, {0}};
+	struct shared_model *sm;
 	int rc;
 
 	memset(r, 0, sizeof *r);
-	if (!(c.model = model_load(app, cause)))
+	if (!(sm = shared_get(app, cause)))
 		return -1;
+	c.model = sm->m;
 	r->labels = cls_model_labels(c.model);
 	r->model = model_name(c.model);
 	cls_features_init(&c.f);
@@ -451,7 +524,7 @@ int classify_messages(struct app *app, const int64_t *ids, size_t n, int all,
 	                         &c, cause);
 	cls_features_release(&c.f);
 	known_release(&c.known);
-	cls_model_free(c.model);
+	shared_put(sm);
 	if (rc < 0)
 		return -1;
 	find_missing(r, ids, n);

@@ -4,6 +4,7 @@
  * exactly-once delivery described in include/va/replies.h.
  */
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -747,12 +748,13 @@ int replies_manual(struct app *app, int64_t msg_id, const struct reply_manual *o
 }
 
 /* Submit the stored bytes, then mark the row sent (or failed). */
-static int deliver(struct app *app, const struct store_reply *r, const struct accounts_io *io,
-                   char **cause)
+static int deliver(struct app *app, const struct store_reply *r, struct send_session **ss,
+                   const struct accounts_io *io, char **cause)
 {
 	const struct account *a = app_account(app, r->account);
 	const char *to[1] = {r->recipient};
 	const char *crash = getenv("VA_TEST_CRASH_AFTER_SEND");
+	const char *slow = getenv("VA_TEST_SEND_DELAY_MS");
 	struct send_result res;
 	int rc;
 
@@ -762,7 +764,16 @@ static int deliver(struct app *app, const struct store_reply *r, const struct ac
 		store_reply_move(app->store, r->id, "sending", "failed", NULL, *cause, 0, NULL);
 		return -1;
 	}
-	rc = send_raw(app, r->account, a->email, to, 1, r->raw, r->rawlen, io, &res, cause);
+	memset(&res, 0, sizeof res);
+	if (slow)
+		usleep((useconds_t)strtoul(slow, NULL, 10) * 1000); /* the tests' slow server */
+	if (*ss && strcmp(send_session_account(*ss), r->account)) {
+		send_session_free(*ss);
+		*ss = NULL;
+	}
+	if (!*ss)
+		*ss = send_session_new(app, r->account, io, cause);
+	rc = *ss ? send_session_raw(*ss, a->email, to, 1, r->raw, r->rawlen, &res, cause) : -1;
 	if (rc == 0 && crash && !strcmp(crash, "1"))
 		_exit(137); /* the tests' crash point: sent and saved, not yet recorded */
 	if (rc == 0) {
@@ -792,8 +803,8 @@ static int to_draft(struct app *app, const struct store_reply *r, const struct a
 }
 
 /* A row left in 'sending' by a process that died: was it sent? */
-static int recover(struct app *app, const struct store_reply *r, const struct accounts_io *io,
-                   char **cause)
+static int recover(struct app *app, const struct store_reply *r, struct send_session **ss,
+                   const struct accounts_io *io, char **cause)
 {
 	int found = send_in_sent(app, r->account, r->out_message_id, io, cause);
 
@@ -801,7 +812,7 @@ static int recover(struct app *app, const struct store_reply *r, const struct ac
 		return 1; /* cannot tell: never send blind */
 	if (found == 0) {
 		log_info("reply %lld: not in Sent after a restart, sending it", (long long)r->id);
-		return deliver(app, r, io, cause);
+		return deliver(app, r, ss, io, cause);
 	}
 	log_info("reply %lld: found in Sent after a restart, not sending it again",
 	         (long long)r->id);
@@ -811,26 +822,159 @@ static int recover(struct app *app, const struct store_reply *r, const struct ac
 	return 0;
 }
 
-int replies_send(struct app *app, int64_t id, const struct accounts_io *io, char **cause)
+/* Rows this process is sending right now.  A row in 'sending' that is not
+ * here was left by a process that died, and only such a row is looked up in
+ * Sent and sent again: a batch may be delivering a row while the row's own
+ * job starts on the other worker.  (One scheduler runs per database, and
+ * only schedulers send rows they did not just create.) */
+static pthread_mutex_t flight_lock = PTHREAD_MUTEX_INITIALIZER;
+static int64_t *flight;
+static size_t nflight, flight_cap;
+
+static int flight_has(int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < nflight; i++)
+		if (flight[i] == id)
+			return 1;
+	return 0;
+}
+
+/* Take row id for this thread: 1, or 0 when another thread has it. */
+static int flight_take(int64_t id)
+{
+	int took;
+
+	pthread_mutex_lock(&flight_lock);
+	if ((took = !flight_has(id))) {
+		xgrow((void **)&flight, &flight_cap, nflight + 1, sizeof *flight);
+		flight[nflight++] = id;
+	}
+	pthread_mutex_unlock(&flight_lock);
+	return took;
+}
+
+static void flight_drop(int64_t id)
+{
+	size_t i;
+
+	pthread_mutex_lock(&flight_lock);
+	for (i = 0; i < nflight; i++)
+		if (flight[i] == id) {
+			flight[i] = flight[--nflight];
+			break;
+		}
+	if (nflight == 0) {
+		free(flight);
+		flight = NULL;
+		flight_cap = 0;
+	}
+	pthread_mutex_unlock(&flight_lock);
+}
+
+/* One outbox row, by its state; replies_send's return values. */
+static int send_row(struct app *app, int64_t id, struct send_session **ss,
+                    const struct accounts_io *io, char **cause)
 {
 	struct store_reply r;
-	int rc = store_reply_get(app->store, id, &r, cause);
+	int rc;
 
-	if (rc != 0)
+	if (!flight_take(id))
+		return 0; /* another thread of this process is sending it */
+	if ((rc = store_reply_get(app->store, id, &r, cause)) != 0) {
+		flight_drop(id);
 		return rc == 1 ? set_cause(cause, "no reply %lld in the outbox", (long long)id)
 		               : -1;
+	}
 	if (!strcmp(r.state, "sending"))
-		rc = recover(app, &r, io, cause);
+		rc = recover(app, &r, ss, io, cause);
 	else if (strcmp(r.state, "queued"))
 		rc = 0; /* sent, cancelled, drafted, failed: nothing to do */
 	else if (r.automatic && conf_get_bool(app->conf, "replies", "auto_send") != 1)
 		rc = to_draft(app, &r, io);
 	else if ((rc = store_reply_move(app->store, id, "queued", "sending", NULL, NULL, 0,
 	                                cause)) == 0)
-		rc = deliver(app, &r, io, cause);
+		rc = deliver(app, &r, ss, io, cause);
 	else if (rc == 1)
 		rc = 0; /* cancelled or taken meanwhile */
 	store_reply_release(&r);
+	flight_drop(id);
+	return rc;
+}
+
+static int tried(const int64_t *ids, size_t n, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+/* After row `first` went out over *ss, the account's other due rows go out
+ * over the same connections, until none is due, one fails (its own job
+ * deals with it), the budget is spent or stop says so. */
+static size_t send_due(struct app *app, int64_t first, struct send_session **ss,
+                       const struct accounts_io *io, const struct replies_batch *b)
+{
+	int64_t deadline = time_now_ms() + (b->budget_ms > 0 ? b->budget_ms : 20000);
+	int64_t *done = xcalloc(1, sizeof *done), *ids = NULL;
+	size_t ndone = 1, n = 0, i, sent = 0;
+	char *cause = NULL;
+	int failed = 0;
+
+	done[0] = first;
+	while (!failed && sent < b->max && time_now_ms() < deadline && !(b->stop && b->stop(b->arg))) {
+		if (store_reply_due(app->store, send_session_account(*ss), time_now(), 64, &ids, &n,
+		                    &cause) < 0 || n == 0)
+			break;
+		for (i = 0; i < n && tried(done, ndone, ids[i]); i++)
+			;
+		if (i == n)
+			break; /* nothing moved: do not spin */
+		for (i = 0; i < n && !failed && sent < b->max; i++) {
+			if (tried(done, ndone, ids[i]))
+				continue;
+			done = xrealloc(done, (ndone + 1) * sizeof *done);
+			done[ndone++] = ids[i];
+			if (send_row(app, ids[i], ss, io, &cause) != 0)
+				failed = 1;
+			else
+				sent++;
+		}
+		free(ids);
+		ids = NULL;
+	}
+	if (cause)
+		log_info("replies: the batch after reply %lld stopped: %s", (long long)first, cause);
+	free(ids);
+	free(done);
+	free(cause);
+	return sent;
+}
+
+int replies_send(struct app *app, int64_t id, const struct accounts_io *io, char **cause)
+{
+	return replies_send_batch(app, id, io, NULL, NULL, cause);
+}
+
+int replies_send_batch(struct app *app, int64_t id, const struct accounts_io *io,
+                       const struct replies_batch *b, size_t *also, char **cause)
+{
+	struct send_session *ss = NULL;
+	int rc = send_row(app, id, &ss, io, cause);
+
+	if (also)
+		*also = 0;
+	if (rc == 0 && ss && b && b->max > 0) {
+		size_t more = send_due(app, id, &ss, io, b);
+
+		if (also)
+			*also = more;
+	}
+	send_session_free(ss);
 	return rc;
 }
 

@@ -1,7 +1,9 @@
 /*
  * send: build an RFC 5322 message (headers, RFC 2047 words, quoted-printable
- * UTF-8 text), submit it over SMTP with the account's credential, retry
- * transient failures, and append a copy to the Sent folder over IMAP.
+ * UTF-8 text; multipart/mixed with base64 attachments), submit it over SMTP
+ * with the account's credential, retry transient failures, and append a
+ * copy to the Sent folder over IMAP.  Reading the files to attach is
+ * send_attach.c's.
  */
 #include <cJSON.h>
 #include <stdio.h>
@@ -231,11 +233,137 @@ char *send_build(const struct send_draft *d, size_t *len)
 	return send_build_ex(d, NULL, len);
 }
 
+/* The text as a MIME entity: its content headers, a blank line, the text. */
+static void text_entity(struct strbuf *sb, const char *body)
+{
+	int qp = needs_qp(body);
+
+	sb_adds(sb, "Content-Type: text/plain; charset=utf-8\r\n");
+	sb_addf(sb, "Content-Transfer-Encoding: %s\r\n\r\n", qp ? "quoted-printable" : "7bit");
+	body_text(sb, body, qp);
+}
+
+/* A boundary found neither in the text (the only content not encoded in an
+ * alphabet without '_') nor, by its "=_" prefix, in any base64 or
+ * quoted-printable line. */
+static char *boundary_for(const char *body)
+{
+	char *b = NULL;
+
+	do {
+		char *id = send_message_id(NULL), *hex = strchr(id, '.') + 1;
+
+		free(b);
+		b = xasprintf("=_va_%.*s", (int)strcspn(hex, "@"), hex);
+		free(id);
+	} while (strstr(body, b));
+	return b;
+}
+
+/* RFC 2231 attribute characters: what a parameter value may hold unencoded. */
+static int attr_char(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       strchr("!#$&+-.^_`|~", ch) != NULL;
+}
+
+/* Where to end a piece of at most 60 characters of the %-encoded value e
+ * that starts at i: never inside a %XX, nor inside a UTF-8 sequence. */
+static size_t piece_len(const char *e, size_t len, size_t i)
+{
+	size_t k = len - i < 60 ? len - i : 60;
+
+	if (i + k == len)
+		return k;
+	if (e[i + k - 1] == '%')
+		k -= 1;
+	else if (e[i + k - 2] == '%')
+		k -= 2;
+	while (k > 3 && e[i + k] == '%' && strchr("89AB", e[i + k + 1]))
+		k -= 3;
+	return k;
+}
+
+/* ";\r\n attr=value": a quoted string when the value is short printable
+ * ASCII, else RFC 2231 (attr*=utf-8''%XX...), split into attr*0*, attr*1*...
+ * so that no line passes 78 characters. */
+static void header_param(struct strbuf *sb, const char *attr, const char *value)
+{
+	struct strbuf enc = STRBUF_INIT;
+	const unsigned char *p;
+	size_t i, k, part = 0;
+
+	p = (const unsigned char *)value;
+	while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+		p++;
+	if (!*p && strlen(value) <= 60) {
+		sb_addf(sb, ";\r\n %s=\"%s\"", attr, value);
+		return;
+	}
+	sb_adds(&enc, "utf-8''");
+	for (p = (const unsigned char *)value; *p; p++)
+		if (attr_char(*p))
+			sb_addc(&enc, (char)*p);
+		else
+			sb_addf(&enc, "%%%02X", *p);
+	if (enc.len <= 67)
+		sb_addf(sb, ";\r\n %s*=%s", attr, enc.buf);
+	else
+		for (i = 0; i < enc.len; i += k, part++) {
+			k = piece_len(enc.buf, enc.len, i);
+			sb_addf(sb, ";\r\n %s*%zu*=%.*s", attr, part, (int)k, enc.buf + i);
+		}
+	sb_release(&enc);
+}
+
+/* base64 in lines of 76 characters, each ended by CRLF. */
+static void base64_lines(struct strbuf *sb, const unsigned char *p, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i += k) {
+		k = n - i < 57 ? n - i : 57;
+		base64(sb, p + i, k);
+		sb_adds(sb, "\r\n");
+	}
+}
+
+static void attachment_entity(struct strbuf *sb, const struct send_attachment *a)
+{
+	sb_addf(sb, "Content-Type: %s", a->type ? a->type : "application/octet-stream");
+	header_param(sb, "name", a->name);
+	sb_adds(sb, "\r\nContent-Disposition: attachment");
+	header_param(sb, "filename", a->name);
+	sb_adds(sb, "\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+	base64_lines(sb, a->data, a->len);
+}
+
+/* multipart/mixed: the text, then each attachment.  The CRLF before each
+ * delimiter belongs to it (RFC 2046), so the text part always ends with one
+ * line end more than an empty text would give. */
+static void mixed_entity(struct strbuf *sb, const char *body, const struct send_extra *x)
+{
+	char *b = boundary_for(body);
+	size_t i;
+
+	sb_addf(sb, "Content-Type: multipart/mixed;\r\n boundary=\"%s\"\r\n\r\n", b);
+	sb_addf(sb, "This is a message in MIME format.\r\n\r\n--%s\r\n", b);
+	text_entity(sb, body);
+	if (!*body)
+		sb_adds(sb, "\r\n");
+	for (i = 0; i < x->nattach; i++) {
+		sb_addf(sb, "--%s\r\n", b);
+		attachment_entity(sb, &x->attach[i]);
+	}
+	sb_addf(sb, "--%s--\r\n", b);
+	free(b);
+}
+
 char *send_build_ex(const struct send_draft *d, const struct send_extra *x, size_t *len)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *id = d->message_id ? xstrdup(d->message_id) : send_message_id(d->from_addr);
-	int qp = needs_qp(d->body ? d->body : "");
+	const char *body = d->body ? d->body : "";
 	size_t i;
 
 	header_date(&sb, d->date ? d->date : (int64_t)time(NULL));
@@ -248,11 +376,11 @@ char *send_build_ex(const struct send_draft *d, const struct send_extra *x, size
 	sb_addf(&sb, "\r\nMessage-ID: <%s>\r\n", id);
 	if (x)
 		header_thread(&sb, x);
-	sb_adds(&sb, "MIME-Version: 1.0\r\n");
-	sb_addf(&sb, "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: %s\r\n",
-	        qp ? "quoted-printable" : "7bit");
-	sb_adds(&sb, "User-Agent: va " VA_VERSION "\r\n\r\n");
-	body_text(&sb, d->body ? d->body : "", qp);
+	sb_adds(&sb, "User-Agent: va " VA_VERSION "\r\nMIME-Version: 1.0\r\n");
+	if (x && x->nattach)
+		mixed_entity(&sb, body, x);
+	else
+		text_entity(&sb, body);
 	free(id);
 	*len = sb.len;
 	return sb_detach(&sb);
@@ -296,23 +424,6 @@ static void smtp_opts_of(struct app *app, const char *sec, struct smtp_opts *o)
 	o->tls = imap_tls_parse(conf_get(app->conf, sec, "smtp_tls"));
 	o->user = user ? user : conf_get(app->conf, sec, "email");
 	o->timeout_s = (int)conf_get_duration(app->conf, sec, "timeout");
-}
-
-/* Submit with up to ATTEMPTS tries while the failure is transient. */
-static int submit(const struct smtp_opts *o, const char *from, const char *const *to, size_t nto,
-                  const char *msg, size_t len, struct send_result *r, char **cause)
-{
-	int transient = 1, rc = -1;
-
-	for (r->attempts = 0; rc < 0 && transient && r->attempts < ATTEMPTS; r->attempts++) {
-		if (r->attempts > 0) {
-			free(*cause);
-			*cause = NULL;
-			sleep((unsigned)r->attempts);
-		}
-		rc = smtp_send(o, from, to, nto, msg, len, &transient, cause);
-	}
-	return rc;
 }
 
 /* Append msg to the folder with special-use `role`, else `fallback`. */
@@ -396,35 +507,156 @@ static void audit_send(struct app *app, const char *account, const char *const *
 	free(text);
 }
 
+/* ---- sessions: one SMTP and one IMAP connection kept for a batch ---- */
+
+struct send_session {
+	struct app               *app;
+	const struct accounts_io *io;
+	char                     *name, *sec, *ca;
+	struct smtp_opts          o;
+	struct smtp              *smtp;
+	struct imap              *imap;
+	char                     *sent; /* the Sent folder, once looked up */
+};
+
+struct send_session *send_session_new(struct app *app, const char *account,
+                                      const struct accounts_io *io, char **cause)
+{
+	const char *name = pick_account(app, account, cause);
+	struct send_session *ss;
+
+	if (!name)
+		return NULL;
+	ss = xcalloc(1, sizeof *ss);
+	ss->app = app, ss->io = io;
+	ss->name = xstrdup(name);
+	ss->sec = xasprintf("account %s", name);
+	smtp_opts_of(app, ss->sec, &ss->o);
+	ss->o.ca_file = ss->ca = conf_get_path(app->conf, ss->sec, "ca_file");
+	return ss;
+}
+
+const char *send_session_account(const struct send_session *ss)
+{
+	return ss->name;
+}
+
+void send_session_free(struct send_session *ss)
+{
+	if (!ss)
+		return;
+	smtp_close(ss->smtp);
+	if (ss->imap)
+		imap_close(ss->imap);
+	free(ss->name), free(ss->sec), free(ss->ca), free(ss->sent);
+	free(ss);
+}
+
+/* An open SMTP session: log in (again, after a lost line). */
+static int session_smtp(struct send_session *ss, int *transient, char **cause)
+{
+	char *secret;
+	int oauth;
+
+	if (smtp_alive(ss->smtp))
+		return 0;
+	smtp_close(ss->smtp);
+	ss->smtp = NULL;
+	*transient = 0;
+	if (!(secret = sync_credential(ss->app, ss->name, ss->io, &oauth, cause)))
+		return -1;
+	ss->o.secret = secret;
+	ss->o.auth = oauth ? IMAP_AUTH_XOAUTH2 : IMAP_AUTH_PASSWORD;
+	ss->smtp = smtp_open(&ss->o, transient, cause);
+	ss->o.secret = NULL;
+	secret_free(secret);
+	return ss->smtp ? 0 : -1;
+}
+
+/* Submit with up to ATTEMPTS tries while the failure is transient; a lost
+ * session is opened again. */
+static int session_submit(struct send_session *ss, const char *from, const char *const *to,
+                          size_t nto, const char *msg, size_t len, struct send_result *r,
+                          char **cause)
+{
+	int transient = 1, rc = -1;
+
+	for (r->attempts = 0; rc < 0 && transient && r->attempts < ATTEMPTS; r->attempts++) {
+		if (r->attempts > 0) {
+			free(*cause);
+			*cause = NULL;
+			sleep((unsigned)r->attempts);
+		}
+		rc = session_smtp(ss, &transient, cause);
+		if (rc == 0)
+			rc = smtp_submit(ss->smtp, from, to, nto, msg, len, &transient, cause);
+	}
+	return rc;
+}
+
+/* Append the copy to Sent over the session's IMAP connection; one more try
+ * on a fresh connection when a kept one fails. */
+static int session_append(struct send_session *ss, const char *msg, size_t len,
+                          struct send_result *r)
+{
+	struct imap_folder *f = NULL;
+	size_t n = 0, i;
+	int fresh, rc = -1, try;
+
+	for (try = 0; try < 2 && rc < 0; try++) {
+		free(r->warning);
+		r->warning = NULL;
+		fresh = !ss->imap;
+		if (fresh && !(ss->imap = sync_connect(ss->app, ss->name, ss->io, &r->warning)))
+			return -1;
+		if (!ss->sent && imap_list(ss->imap, &f, &n, &r->warning) == 0) {
+			ss->sent = xstrdup("Sent");
+			for (i = 0; i < n; i++)
+				if (f[i].special && !strcmp(f[i].special, "sent"))
+					free(ss->sent), ss->sent = xstrdup(f[i].name);
+			imap_folders_free(f, n);
+		}
+		if (ss->sent &&
+		    (rc = imap_append(ss->imap, ss->sent, msg, len, MSG_SEEN, &r->warning)) == 0)
+			r->sent_folder = xstrdup(ss->sent);
+		if (rc < 0) {
+			imap_close(ss->imap);
+			ss->imap = NULL;
+			if (fresh)
+				break;
+		}
+	}
+	return rc;
+}
+
+int send_session_raw(struct send_session *ss, const char *from, const char *const *to,
+                     size_t nto, const char *msg, size_t len, struct send_result *r,
+                     char **cause)
+{
+	int rc;
+
+	if (!r->account)
+		r->account = xstrdup(ss->name);
+	if (!ss->o.host || !from)
+		return set_cause(cause, "[%s] needs smtp_host and email to send", ss->sec);
+	rc = session_submit(ss, from, to, nto, msg, len, r, cause);
+	if (rc == 0) {
+		if (session_append(ss, msg, len, r) < 0 && !r->warning)
+			r->warning = xstrdup("the copy could not be saved");
+		audit_send(ss->app, ss->name, to, nto, r->message_id);
+	}
+	return rc;
+}
+
 /* Submit msg with account `name` and save the copy to Sent. */
 static int submit_with(struct app *app, const char *name, const char *from,
                        const char *const *to, size_t nto, const char *msg, size_t len,
                        const struct accounts_io *io, struct send_result *r, char **cause)
 {
-	char *sec = xasprintf("account %s", name), *ca, *secret;
-	struct smtp_opts o;
-	int oauth, rc = -1;
+	struct send_session *ss = send_session_new(app, name, io, cause);
+	int rc = ss ? send_session_raw(ss, from, to, nto, msg, len, r, cause) : -1;
 
-	smtp_opts_of(app, sec, &o);
-	o.ca_file = ca = conf_get_path(app->conf, sec, "ca_file");
-	if (!r->account)
-		r->account = xstrdup(name);
-	if (!o.host || !from)
-		set_cause(cause, "[%s] needs smtp_host and email to send", sec);
-	else if ((secret = sync_credential(app, name, io, &oauth, cause))) {
-		o.secret = secret;
-		o.auth = oauth ? IMAP_AUTH_XOAUTH2 : IMAP_AUTH_PASSWORD;
-		rc = submit(&o, from, to, nto, msg, len, r, cause);
-		secret_free(secret);
-		if (rc == 0 && append_to(app, name, io, "sent", "Sent", msg, len, MSG_SEEN,
-		                         &r->sent_folder, &r->warning) < 0 &&
-		    !r->warning)
-			r->warning = xstrdup("the copy could not be saved");
-		if (rc == 0)
-			audit_send(app, name, to, nto, r->message_id);
-	}
-	free(ca);
-	free(sec);
+	send_session_free(ss);
 	return rc;
 }
 
@@ -439,7 +671,8 @@ int send_raw(struct app *app, const char *account, const char *from, const char 
 }
 
 int send_mail(struct app *app, const char *account, const struct send_draft *draft,
-              const struct accounts_io *io, struct send_result *r, char **cause)
+              const struct send_extra *x, const struct accounts_io *io,
+              struct send_result *r, char **cause)
 {
 	const char *name = pick_account(app, account, cause);
 	const struct account *a;
@@ -459,7 +692,7 @@ int send_mail(struct app *app, const char *account, const struct send_draft *dra
 	d.message_id = r->message_id;
 	if (!d.from_addr)
 		return set_cause(cause, "[account %s] needs smtp_host and email to send", name);
-	msg = send_build(&d, &len);
+	msg = send_build_ex(&d, x, &len);
 	rc = submit_with(app, name, d.from_addr, d.to, d.nto, msg, len, io, r, cause);
 	free(msg);
 	return rc;

@@ -32,8 +32,9 @@ static const struct cli_cmd commands[] = {
 	{"sync", "[ACCOUNT] [--fetch-only]",
 	 "sync IMAP and rescan local accounts, then classify new mail and run the rules",
 	 cmd_sync},
-	{"send", "--to ADDR --subject S [--body-file F|-] [--account A]",
-	 "send a message over SMTP and keep a copy in Sent", cmd_send},
+	{"send", "--to ADDR --subject S [--body-file F|-] [--attach FILE]... [--account A]",
+	 "send a message over SMTP (files attached with --attach) and keep a copy in Sent",
+	 cmd_send},
 	{"account", "add NAME --preset gmail|outlook|imap|maildir [--email E] [--imap-host H]"
 	            " [--smtp-host H] [--path DIR] [--client-id ID] ... | login NAME"
 	            " [--password-stdin] [--flow loopback|paste|device] | list | remove NAME",

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,13 +78,22 @@ static void reload(struct app *app, struct jobs_scheduler *js)
 }
 
 /* Wait for signals until told to stop. */
+/* Between signals, once a minute: hand the pages the worker threads' malloc
+ * arenas hold free back to the system, so a daemon that ran a burst of
+ * work shrinks again instead of keeping its peak for ever. */
+#define TRIM_EVERY_S 60
+
 static void serve(struct app *app, struct jobs_scheduler *js, const sigset_t *set)
 {
-	int sig = 0;
+	struct timespec every = {TRIM_EVERY_S, 0};
+	int sig;
 
 	for (;;) {
-		if (sigwait(set, &sig) != 0)
+		if ((sig = sigtimedwait(set, NULL, &every)) < 0) {
+			if (errno == EAGAIN)
+				malloc_trim(0);
 			continue;
+		}
 		if (sig == SIGHUP) {
 			reload(app, js);
 			continue;

@@ -1,8 +1,10 @@
 /*
  * cli_send: `va send --to ADDR [--to ADDR...] --subject S [--body-file F]
- * [--account A]`.  The body comes from the file ("-": standard input) or,
- * without --body-file, from $EDITOR (VISUAL first) on a private temp file.
- * The work is send_mail's (app/send.c); this file only gathers the input.
+ * [--attach FILE]... [--account A]`.  The body comes from the file ("-":
+ * standard input) or, without --body-file, from $EDITOR (VISUAL first) on a
+ * private temp file.  Attachments are read (and refused) before the editor
+ * opens.  The work is send_mail's (app/send.c); this file only gathers the
+ * input.
  */
 #include <fcntl.h>
 #include <getopt.h>
@@ -20,8 +22,8 @@
 #include "va/util.h"
 
 struct send_args {
-	const char **to;
-	size_t nto;
+	const char **to, **attach;
+	size_t nto, nattach;
 	const char *subject, *body_file, *account;
 };
 
@@ -42,7 +44,6 @@ static char *read_stdin(char **cause)
 	return sb_detach(&sb);
 }
 
-
 static char *body_from_editor(char **cause)
 {
 	char *path = xasprintf("%s/va-send-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -54,8 +55,9 @@ static char *body_from_editor(char **cause)
 		set_cause(cause, "cannot create a temp file for the editor");
 	else {
 		close(fd);
-		if (cli_run_editor(path, "no body: give --body-file FILE or set $EDITOR", cause) == 0 && (body = file_read(path, &len, cause)) &&
-		    !*body) {
+		if (cli_run_editor(path, "no body: give --body-file FILE or set $EDITOR", cause) ==
+		        0 &&
+		    (body = file_read(path, &len, cause)) && !*body) {
 			set_cause(cause, "the message is empty: nothing was sent");
 			free(body);
 			body = NULL;
@@ -83,11 +85,13 @@ static int parse(int argc, char **argv, struct send_args *a)
 	                                         {"subject", required_argument, NULL, 's'},
 	                                         {"body-file", required_argument, NULL, 'b'},
 	                                         {"account", required_argument, NULL, 'a'},
+	                                         {"attach", required_argument, NULL, 'f'},
 	                                         {NULL, 0, NULL, 0}};
 	int ch;
 
 	memset(a, 0, sizeof *a);
 	a->to = xcalloc((size_t)argc + 1, sizeof *a->to);
+	a->attach = xcalloc((size_t)argc + 1, sizeof *a->attach);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (ch == 't' && strchr(optarg, '@') && !strpbrk(optarg, " <>\r\n"))
@@ -98,16 +102,21 @@ static int parse(int argc, char **argv, struct send_args *a)
 			a->body_file = optarg;
 		else if (ch == 'a')
 			a->account = optarg;
+		else if (ch == 'f')
+			a->attach[a->nattach++] = optarg;
 		else
 			return -1;
 	}
 	return optind == argc && a->nto > 0 && a->subject ? 0 : -1;
 }
 
-static void print_result(struct cli_globals *g, const struct send_result *r)
+static void print_result(struct cli_globals *g, const struct send_result *r,
+                         const struct send_extra *x)
 {
+	size_t i;
+
 	if (g->json) {
-		cJSON *o = cJSON_CreateObject();
+		cJSON *o = cJSON_CreateObject(), *at;
 
 		cJSON_AddStringToObject(o, "account", r->account);
 		cJSON_AddStringToObject(o, "message_id", r->message_id);
@@ -116,6 +125,15 @@ static void print_result(struct cli_globals *g, const struct send_result *r)
 		else
 			cJSON_AddNullToObject(o, "saved_to");
 		cJSON_AddNumberToObject(o, "attempts", r->attempts);
+		at = cJSON_AddArrayToObject(o, "attachments");
+		for (i = 0; i < x->nattach; i++) {
+			cJSON *f = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(f, "name", x->attach[i].name);
+			cJSON_AddStringToObject(f, "type", x->attach[i].type);
+			cJSON_AddNumberToObject(f, "size", (double)x->attach[i].len);
+			cJSON_AddItemToArray(at, f);
+		}
 		cli_json_print(o);
 	} else if (!g->quiet)
 		printf("sent <%s> with %s%s%s\n", r->message_id, r->account,
@@ -124,42 +142,65 @@ static void print_result(struct cli_globals *g, const struct send_result *r)
 		cli_error("sent, but the copy was not saved to Sent: %s", r->warning);
 }
 
-int cmd_send(struct cli_globals *g, int argc, char **argv)
+/* Read the attachments, then the body, then send: nothing leaves when a
+ * file or the body cannot be had. */
+static int send_with(struct cli_globals *g, struct app *app, const struct send_args *a,
+                     struct send_attachment *files)
 {
-	struct send_args a;
 	struct send_draft d;
+	struct send_extra x;
 	struct send_result r;
 	struct accounts_io io;
+	char *cause = NULL, *body = NULL;
+	int rc = -1;
+
+	memset(&d, 0, sizeof d);
+	memset(&x, 0, sizeof x);
+	memset(&r, 0, sizeof r);
+	if (send_attachments_load(files, a->attach, a->nattach, send_attachments_max(app),
+	                          &cause) < 0 ||
+	    !(body = body_of(a, &cause))) {
+		cli_error("cannot send: %s", cause);
+		goto out;
+	}
+	d.to = a->to;
+	d.nto = a->nto;
+	d.subject = a->subject;
+	d.body = body;
+	x.attach = files;
+	x.nattach = a->nattach;
+	cli_net_io(&io);
+	if ((rc = send_mail(app, a->account, &d, &x, &io, &r, &cause)) < 0)
+		cli_error("cannot send the message: %s", cause);
+	else
+		print_result(g, &r, &x);
+	send_result_release(&r);
+out:
+	send_attachments_release(files, a->nattach);
+	free(cause);
+	free(body);
+	return rc;
+}
+
+int cmd_send(struct cli_globals *g, int argc, char **argv)
+{
+	struct send_attachment *files;
+	struct send_args a;
 	struct app *app;
-	char *cause = NULL, *body;
 	int rc;
 
 	if (parse(argc, argv, &a) < 0) {
 		free(a.to);
+		free(a.attach);
 		return cli_usage("send");
 	}
-	if (!(body = body_of(&a, &cause))) {
-		cli_error("cannot send: %s", cause);
-		free(cause);
-		free(a.to);
-		return EXIT_ERROR;
-	}
-	memset(&d, 0, sizeof d);
-	d.to = a.to;
-	d.nto = a.nto;
-	d.subject = a.subject;
-	d.body = body;
-	cli_net_io(&io);
+	files = xcalloc(a.nattach + 1, sizeof *files);
 	if ((rc = cli_open_app(g, &app, 0)) == 0) {
-		if ((rc = send_mail(app, a.account, &d, &io, &r, &cause)) < 0)
-			cli_error("cannot send the message: %s", cause);
-		else
-			print_result(g, &r);
-		send_result_release(&r);
+		rc = send_with(g, app, &a, files);
 		app_close(app);
 	}
-	free(cause);
-	free(body);
+	free(files);
 	free(a.to);
+	free(a.attach);
 	return rc < 0 ? EXIT_ERROR : EXIT_OK;
 }

@@ -1,5 +1,6 @@
 /*
  * imap_act: changes made on the server (flags and keywords by UID STORE,
+ * labels by X-GM-LABELS on Gmail,
  * MOVE with the COPY + \Deleted + UID EXPUNGE fallback, APPEND) and IDLE on
  * the selected folder.  The app layer's write-back worker calls these.
  */
@@ -58,12 +59,10 @@ static int store_one(struct imap *im, uint32_t uid, struct mailimap_flag_list *f
 	return 0;
 }
 
-int imap_store_flags(struct imap *im, uint32_t uid, unsigned add, unsigned remove,
-                     const char *kw_add, const char *kw_remove, char **cause)
+/* Flags and IMAP keywords, each sign in one UID STORE. */
+static int store_keywords(struct imap *im, uint32_t uid, unsigned add, unsigned remove,
+                          const char *kw_add, const char *kw_remove, char **cause)
 {
-	if (im->dead)
-		return imap_fail(im, MAILIMAP_ERROR_STREAM, "cannot change flags on the server",
-		                 cause);
 	if ((add || (kw_add && *kw_add)) &&
 	    store_one(im, uid, flag_list(add, kw_add), 1, cause) < 0)
 		return -1;
@@ -71,6 +70,38 @@ int imap_store_flags(struct imap *im, uint32_t uid, unsigned add, unsigned remov
 	    store_one(im, uid, flag_list(remove, kw_remove), 0, cause) < 0)
 		return -1;
 	return 0;
+}
+
+/* Gmail: the flags and '$' keywords as above, the rest as labels. */
+static int store_gmail(struct imap *im, uint32_t uid, unsigned add, unsigned remove,
+                       const char *kw_add, const char *kw_remove, char **cause)
+{
+	char *ka, *la, *kr, *lr;
+	int rc;
+
+	imap_gm_split(kw_add, &ka, &la);
+	imap_gm_split(kw_remove, &kr, &lr);
+	rc = store_keywords(im, uid, add, remove, ka, kr, cause);
+	if (rc == 0)
+		rc = imap_gm_store(im, uid, la, 1, cause);
+	if (rc == 0)
+		rc = imap_gm_store(im, uid, lr, 0, cause);
+	free(ka);
+	free(la);
+	free(kr);
+	free(lr);
+	return rc;
+}
+
+int imap_store_flags(struct imap *im, uint32_t uid, unsigned add, unsigned remove,
+                     const char *kw_add, const char *kw_remove, char **cause)
+{
+	if (im->dead)
+		return imap_fail(im, MAILIMAP_ERROR_STREAM, "cannot change flags on the server",
+		                 cause);
+	if (imap_is_gmail(im))
+		return store_gmail(im, uid, add, remove, kw_add, kw_remove, cause);
+	return store_keywords(im, uid, add, remove, kw_add, kw_remove, cause);
 }
 
 /* The first UID of a COPYUID/MOVE result set, freeing both sets. */

@@ -74,6 +74,7 @@ unsigned imap_flags_of(clist *flags, char **kw)
 static void msg_of(struct mailimap_msg_att *att, struct imap_msg *m, char **kw)
 {
 	clistiter *it;
+	char *gm = NULL;
 
 	memset(m, 0, sizeof *m);
 	*kw = NULL;
@@ -99,6 +100,8 @@ static void msg_of(struct mailimap_msg_att *att, struct imap_msg *m, char **kw)
 		} else if (item->att_type == MAILIMAP_MSG_ATT_ITEM_EXTENSION) {
 			struct mailimap_extension_data *ed = item->att_data.att_extension_data;
 
+			if (imap_gm_labels_of(ed, &gm))
+				continue;
 			if (ed && ed->ext_extension == &mailimap_extension_condstore &&
 			    ed->ext_type == MAILIMAP_CONDSTORE_TYPE_FETCH_DATA)
 				m->modseq =
@@ -106,6 +109,8 @@ static void msg_of(struct mailimap_msg_att *att, struct imap_msg *m, char **kw)
 				        ->cs_modseq_value;
 		}
 	}
+	if (gm)
+		m->keywords = *kw = imap_gm_merge(*kw, gm);
 }
 
 /* Hand every message of a FETCH result to fn; -1 when fn stops. */
@@ -152,12 +157,13 @@ int imap_uids(struct imap *im, uint32_t **uids, size_t *n, char **cause)
 	return 0;
 }
 
-static struct mailimap_fetch_type *fetch_type(int bodies, int condstore)
+static struct mailimap_fetch_type *fetch_type(struct imap *im, int bodies, int condstore)
 {
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
 
 	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
 	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_flags());
+	imap_gm_fetch_att(im, ft);
 	if (condstore)
 		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_modseq());
 	if (bodies)
@@ -171,7 +177,7 @@ static int fetch_set(struct imap *im, struct mailimap_set *set, int bodies, uint
                      imap_msg_fn fn, void *arg, char **cause)
 {
 	int condstore = mailimap_has_condstore(im->s);
-	struct mailimap_fetch_type *ft = fetch_type(bodies, condstore);
+	struct mailimap_fetch_type *ft = fetch_type(im, bodies, condstore);
 	clist *result = NULL;
 	int rc;
 

@@ -36,4 +36,22 @@ struct mailimap_set *imap_uid_set(const uint32_t *uids, size_t n);
 /* enum msg_flag bits and keywords of a FETCH FLAGS list; *kw owned. */
 unsigned imap_flags_of(clist *flags, char **kw);
 
+/* ---- Gmail's X-GM-EXT-1 (imap_gmail.c) ---- */
+
+/* Does the server offer X-GM-EXT-1 (labels by X-GM-LABELS)? */
+int  imap_is_gmail(struct imap *im);
+/* Add X-GM-LABELS to a FETCH when the server offers it. */
+void imap_gm_fetch_att(struct imap *im, struct mailimap_fetch_type *ft);
+/* When ed is a FETCH's X-GM-LABELS: 1, with *labels (freed first, then
+ * owned) the user labels as va labels, space-separated (NULL: none).  Else 0. */
+int  imap_gm_labels_of(const struct mailimap_extension_data *ed, char **labels);
+/* The keyword list with the labels added (no duplicates); takes both. */
+char *imap_gm_merge(char *keywords, char *labels);
+/* A va keyword list split into IMAP keywords (those starting with '$') and
+ * Gmail labels; each owned, NULL when empty. */
+void imap_gm_split(const char *list, char **keywords, char **labels);
+/* UID STORE uid +X-GM-LABELS.SILENT (labels) (-X-GM-LABELS with add 0);
+ * labels space-separated va labels.  0, or -1 and *cause. */
+int  imap_gm_store(struct imap *im, uint32_t uid, const char *labels, int add, char **cause);
+
 #endif

@@ -1,7 +1,9 @@
 /*
- * smtp: one submission session per message (connect, EHLO, STARTTLS,
- * certificate check, AUTH, MAIL/RCPT/DATA, QUIT) over libetpan's mailsmtp.
- * The server's reply code decides transient (4xx) or permanent failures.
+ * smtp: submission sessions (connect, EHLO, STARTTLS, certificate check,
+ * AUTH, then MAIL/RCPT/DATA once per message, QUIT) over libetpan's
+ * mailsmtp.  smtp_send is a session for one message; smtp_open/smtp_submit
+ * keep one session for a batch.  The server's reply code decides transient
+ * (4xx) or permanent failures.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,12 @@ struct smtp_ctx {
 	mailsmtp *s;
 	const struct smtp_opts *o;
 	int *transient;
+};
+
+struct smtp {
+	struct smtp_opts o; /* secret cleared once authenticated */
+	struct smtp_ctx  c;
+	int              dead, unused;
 };
 
 /* Remember whether the last failure is worth trying again (4xx, lost line). */
@@ -125,22 +133,72 @@ static int transfer(struct smtp_ctx *c, const char *from, const char *const *rcp
 	return 0;
 }
 
-int smtp_send(const struct smtp_opts *o, const char *from, const char *const *rcpt, size_t nrcpt,
-              const char *msg, size_t len, int *transient, char **cause)
+struct smtp *smtp_open(const struct smtp_opts *o, int *transient, char **cause)
 {
-	struct smtp_ctx c = {mailsmtp_new(0, NULL), o, transient};
+	struct smtp *s = xcalloc(1, sizeof *s);
 	int rc;
 
 	*transient = 0;
+	s->o = *o;
+	s->c = (struct smtp_ctx){mailsmtp_new(0, NULL), &s->o, transient};
 	mail_ignore_sigpipe();
-	mailsmtp_set_timeout(c.s, o->timeout_s > 0 ? o->timeout_s : 30);
-	rc = open_secure(&c, cause);
+	mailsmtp_set_timeout(s->c.s, o->timeout_s > 0 ? o->timeout_s : 30);
+	rc = open_secure(&s->c, cause);
 	if (rc == 0)
-		rc = authenticate(&c, cause);
-	if (rc == 0)
-		rc = transfer(&c, from, rcpt, nrcpt, msg, len, cause);
-	if (c.s->stream)
-		mailsmtp_quit(c.s);
-	mailsmtp_free(c.s);
+		rc = authenticate(&s->c, cause);
+	s->o.secret = NULL; /* the caller's; not needed after AUTH */
+	s->c.transient = &s->unused;
+	if (rc < 0) {
+		smtp_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+int smtp_alive(const struct smtp *s)
+{
+	return s && !s->dead;
+}
+
+int smtp_submit(struct smtp *s, const char *from, const char *const *rcpt, size_t nrcpt,
+                const char *msg, size_t len, int *transient, char **cause)
+{
+	int rc;
+
+	*transient = 0;
+	if (s->dead) {
+		*transient = 1;
+		return set_cause(cause, "the connection to %s was lost", s->o.host);
+	}
+	s->c.transient = transient;
+	rc = transfer(&s->c, from, rcpt, nrcpt, msg, len, cause);
+	s->c.transient = &s->unused;
+	/* A refused transaction leaves the session usable after RSET; a lost
+	 * line or a server that will not reset does not. */
+	if (rc < 0 && (!s->c.s->stream || mailsmtp_reset(s->c.s) != MAILSMTP_NO_ERROR))
+		s->dead = 1;
+	return rc;
+}
+
+void smtp_close(struct smtp *s)
+{
+	if (!s)
+		return;
+	if (s->c.s->stream && !s->dead)
+		mailsmtp_quit(s->c.s);
+	mailsmtp_free(s->c.s);
+	free(s);
+}
+
+int smtp_send(const struct smtp_opts *o, const char *from, const char *const *rcpt, size_t nrcpt,
+              const char *msg, size_t len, int *transient, char **cause)
+{
+	struct smtp *s = smtp_open(o, transient, cause);
+	int rc;
+
+	if (!s)
+		return -1;
+	rc = smtp_submit(s, from, rcpt, nrcpt, msg, len, transient, cause);
+	smtp_close(s);
 	return rc;
 }

@@ -52,6 +52,8 @@ static int check_header(const char *path, char **cause)
  * "not a database" error instead. */
 static int nstores;
 
+#define SOFT_HEAP_MB 32
+
 struct store *store_open(const char *path, char **cause)
 {
 	struct store *st;
@@ -63,6 +65,11 @@ struct store *store_open(const char *path, char **cause)
 	if (__atomic_load_n(&nstores, __ATOMIC_ACQUIRE) == 0 &&
 	    (ensure_file(path, cause) < 0 || check_header(path, cause) < 0))
 		return NULL;
+	/* Every connection may cache 16 MB of pages; together (a scheduler,
+	 * its workers, IDLE watchers) they stay under SOFT_HEAP_MB, past which
+	 * SQLite reuses cache pages instead of growing. */
+	if (sqlite3_soft_heap_limit64(-1) == 0)
+		sqlite3_soft_heap_limit64((sqlite3_int64)SOFT_HEAP_MB << 20);
 	st = xcalloc(1, sizeof(*st));
 	st->path = xstrdup(path);
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=

@@ -287,6 +287,37 @@ int store_reply_set_job(struct store *st, int64_t id, int64_t job_id, char **cau
 	return rc == SQLITE_DONE ? 0 : st_fail(st, cause, "update the reply");
 }
 
+int store_reply_due(struct store *st, const char *account, int64_t now, size_t limit,
+                    int64_t **ids, size_t *n, char **cause)
+{
+	sqlite3_stmt *s = st_prepare(st,
+	                             "SELECT id FROM reply_log WHERE state = 'queued' AND"
+	                             " account = ? AND send_after <= ? ORDER BY send_after, id"
+	                             " LIMIT ?",
+	                             cause);
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		xgrow((void **)ids, &cap, *n + 1, sizeof(**ids));
+		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	free(*ids);
+	*ids = NULL;
+	*n = 0;
+	return st_fail(st, cause, "list the replies that are due");
+}
+
 /* ---- approvals ---- */
 
 int store_template_approve(struct store *st, const char *name, const char *hash, char **cause)

@@ -33,7 +33,7 @@ static const char *const secret_keys[] = {
 };
 
 static const char *const section_names[] = {
-	"general", "ui", "secrets", "scheduler", "llm", "replies", "analysis", "account",
+	"general", "ui", "secrets", "scheduler", "llm", "replies", "send", "analysis", "account",
 };
 
 struct conf *conf_new(void)

@@ -65,6 +65,9 @@ const struct conf_key conf_keys[] = {
 	 "topics that block automatic replies: one POSIX extended regex, case-insensitive,"
 	 " alternatives separated by |"},
 
+	{"send", "max_attachments", CONF_SIZE, NULL, "25M",
+	 "`va send --attach`: the most the attached files may weigh together (0: no limit)"},
+
 	{"analysis", "memory", CONF_SIZE, NULL, "256M", "memory budget for CSV analysis"},
 	{"analysis", "inline_max", CONF_SIZE, NULL, "64M",
 	 "the Analysis pane analyses files up to this size at once; bigger ones (and URLs) run as a job"},

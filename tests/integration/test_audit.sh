@@ -64,7 +64,7 @@ suite() {
 	save_db
 	tamper "edited ts" "UPDATE audit SET ts = ts + 60 WHERE id = 3" "entry 3: MAC mismatch (edited?)"
 	tamper "edited ciphertext" \
-		"UPDATE audit SET ciphertext = zeroblob(1) || substr(ciphertext, 2) WHERE id = 2" \
+		"UPDATE audit SET ciphertext = CASE WHEN substr(ciphertext, 1, 1) = x'00' THEN x'01' ELSE x'00' END || substr(ciphertext, 2) WHERE id = 2" \
 		"entry 2: MAC mismatch"
 	tamper "deleted middle row" "DELETE FROM audit WHERE id = 3" "entry 4 follows 2: entry missing or reordered"
 	tamper "deleted newest row" "DELETE FROM audit WHERE id = 5" "entry 5 missing"

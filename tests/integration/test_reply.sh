@@ -294,6 +294,38 @@ for _ in $(seq 40); do [ "$(sink_count "$XMID")" -ge 1 ] && break; sleep 0.1; do
 sleep 0.5
 is "  ... exactly one reply delivered" "$(sink_count "$XMID")" 1
 
+# --- a batch: due replies go out together over one session ---------------------
+write_conf
+BATCH_MIDS=()
+for n in 1 2 3 4 5; do
+	send_in "batch$n" "Batch question $n" "Pat$n <pat$n@elsewhere.example>" "pat$n@elsewhere.example"
+done
+sync_alice
+for n in 1 2 3 4 5; do
+	run "$VA" --json reply "$(id_of "batch$n")" --template auto-ack --auto
+	BATCH_MIDS+=("$(jget .message_id)")
+	BATCH_LAST=$(jget .outbox)
+done
+sleep 1.2 # every reply's delay is over before the daemon starts: all are due at once
+# A slow server (300 ms a message): the rows' own jobs start on the other
+# worker while a batch is still sending them, and must not send them again.
+VA_TEST_SEND_DELAY_MS=300 "$VA" --daemon >>"$T/daemon.log" 2>&1 &
+DPID=$!
+batch_sent() { [ "$("$VA" --json replies --limit 500 | jq '[.[] | select((.subject // "") | test("Batch question")) | select(.state == "sent")] | length')" -eq 5 ]; }
+check "five due replies are all sent" wait_for 30 batch_sent
+stop_daemon
+DB=$XDG_DATA_HOME/va/va.db
+MORE=$(sqlite3 "$DB" "SELECT COALESCE(SUM(CAST(substr(progress, 11) AS INTEGER)), 0) FROM jobs WHERE kind = 'send_reply' AND progress LIKE 'done, and % more due'")
+# Two workers may each start a job before the first batch takes the rest:
+# five replies in at most two SMTP sessions, one per worker.
+check "  ... batched: at least three went out in another reply's session (got $MORE)" test "$MORE" -ge 3
+batch_sink() { local m; for m in "${BATCH_MIDS[@]}"; do [ "$(sink_count "$m")" -eq 1 ] || return 1; done; }
+check "  ... each reached its recipient exactly once" wait_for 10 batch_sink
+is "  ... each has one copy in Sent" "$(for m in "${BATCH_MIDS[@]}"; do "$VA" -q sync work >/dev/null 2>&1; break; done
+	"$VA" --json list --account work --folder Sent --limit 500 | jq --arg s "${BATCH_MIDS[*]}" '[.[] | select(.message_id as $m | ($s | split(" ") | index($m)) != null)] | length')" 5
+is "  ... and every job of the batch ended done" \
+	"$(sqlite3 "$DB" "SELECT COUNT(*) FROM jobs j JOIN reply_log r ON r.job_id = j.id WHERE r.subject LIKE '%Batch question%' AND j.state = 'done'")" 5
+
 # --- manual replies ----------------------------------------------------------------
 run "$VA" --json reply "$(id_of list)" --template thanks
 is "manual reply: a draft by default" "$RC $(jget .state)" "0 draft"
