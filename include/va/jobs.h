@@ -7,8 +7,10 @@
  * the queue that can only fail.
  *
  * Schedules: --at (one-off), --every DURATION, --cron "m h dom mon dow" in
- * [general] timezone (else the system's).  The scheduler itself is sched.h;
- * jobs_scheduler_start wires it to the app: lock, kinds, per-worker apps.
+ * the job's --tz zone, else [general] timezone (else the system's).
+ * Priorities: each job gets its kind's (the table in jobs.c).  The scheduler
+ * itself is sched.h; jobs_scheduler_start wires it to the app: lock, kinds,
+ * per-worker apps.
  */
 #ifndef VA_JOBS_H
 #define VA_JOBS_H
@@ -26,11 +28,14 @@ const struct job_kind *jobs_kind(const char *name);
 const struct job_kind *const *jobs_kinds(size_t *n);
 /* 1 when the kind exists but does nothing yet. */
 int jobs_kind_unbuilt(const struct job_kind *k);
+/* The lease priority of kind `name`'s jobs (normal when the table has none). */
+enum job_priority jobs_kind_priority(const char *name);
 
 struct jobs_add_opts {
 	const char *kind;
 	const char *args;            /* kind-specific (command: a JSON array of argv) */
 	const char *at, *every, *cron; /* at most one; none: now */
+	const char *tz;              /* zone of --cron and a local --at (checked); NULL: TZ */
 	const char *key;             /* no two active jobs share it */
 	const char *idempotency_key; /* adding the same one twice adds one job */
 	const char *misfire;         /* skip | once | catch_up; NULL: once */

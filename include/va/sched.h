@@ -33,6 +33,16 @@ enum job_status {
 
 struct sched;
 
+/* Lease order among due jobs (store.h, "Lease order"); each job carries one
+ * (app/jobs.c gives it its kind's).  Work that keeps va current (sync,
+ * classify, rules) is high; work that can wait (replies, analysis,
+ * commands) low. */
+enum job_priority {
+	JOB_PRIORITY_LOW = STORE_JOB_PRIORITY_MIN,
+	JOB_PRIORITY_NORMAL = 0,
+	JOB_PRIORITY_HIGH = STORE_JOB_PRIORITY_MAX,
+};
+
 /* What a kind's run callback sees.  Valid during the call only. */
 struct job_run {
 	const struct store_job *job;    /* the row as leased (attempts counts this one) */
@@ -71,6 +81,9 @@ struct sched_opts {
 	int64_t     poll_ms;  /* longest sleep between looks at the table; 0: 250 */
 	int64_t     lease_check_ms; /* how often leases are renewed and expired ones
 	                               taken back; 0: every 20 s */
+	int64_t     starve_ms; /* a due job overdue by this long gets up to a quarter of
+	                          each lease batch whatever its priority; 0: 60 s */
+	int         ahead;     /* jobs leased ahead per worker; 0: 32 */
 };
 
 /* Start the scheduler thread and workers.  The caller holds the database's

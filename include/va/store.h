@@ -160,11 +160,22 @@ int store_known_senders(struct store *st, store_text_fn fn, void *arg, char **ca
  * that the caller still holds the lease (fencing), so a reclaimed job's late
  * finisher changes nothing.  store_job_start and store_job_finish join the
  * caller's transaction when one is open (store_begin .. store_commit: a
- * batch), else run in their own. */
+ * batch), else run in their own.  A run's journal row is written whole
+ * when it ends (store_job_finish), or as 'crashed' when its lease is taken
+ * back (store_job_reclaim); a running job's updated_at is when it was leased.
+ *
+ * Lease order: among ready jobs due by now, higher priority first, then
+ * earlier next_run, then id.  Priorities are STORE_JOB_PRIORITY_MIN (-1,
+ * low: replies, analysis, commands) .. MAX (1, high: sync, classify,
+ * rules); 0 is normal.  Out-of-range values are clamped when stored. */
+#define STORE_JOB_PRIORITY_MIN (-1)
+#define STORE_JOB_PRIORITY_MAX 1
 struct store_job {
 	int64_t id;
 	char   *kind, *key, *args;       /* key: no two active jobs share it */
-	char   *schedule, *spec, *timezone; /* "once"|"every"|"cron", its spec */
+	char   *schedule, *spec;         /* "once"|"every"|"cron", its spec */
+	char   *timezone;                /* cron's IANA zone; NULL: the process's (TZ) */
+	int     priority;                /* STORE_JOB_PRIORITY_MIN..MAX; 0 normal */
 	int64_t next_run;                /* ms; 0 when none */
 	char   *state;                   /* ready running done dead cancelled paused */
 	int     attempts, max_attempts;
@@ -175,7 +186,6 @@ struct store_job {
 	int64_t lease_until;             /* ms */
 	char   *last_error, *progress;
 	int64_t created_at, updated_at;  /* ms */
-	int64_t run_id;                  /* set by store_job_start */
 };
 void store_job_release(struct store_job *j);
 void store_jobs_free(struct store_job *jobs, size_t n);
@@ -190,26 +200,28 @@ int store_job_get(struct store *st, int64_t id, struct store_job *out, char **ca
 /* All jobs (state NULL) or those in `state`, by id. */
 int store_job_list(struct store *st, const char *state, struct store_job **out, size_t *n,
                    char **cause);
-/* Ready jobs with next_run <= now, earliest first, at most `limit`. */
+/* Ready jobs with next_run <= now in lease order (see above), at most `limit`. */
 int store_job_due(struct store *st, int64_t now, size_t limit, struct store_job **out, size_t *n,
                   char **cause);
 /* Earliest next_run of a ready job into *next (0 when none). */
 int store_job_next_due(struct store *st, int64_t *next, char **cause);
-/* Lease a ready job to `owner` until lease_until and open its journal row
- * (attempt = j->attempts + 1, stored back into j; j->run_id set).  1 when the
- * job is no longer ready (someone else took or cancelled it). */
+/* Lease a ready job to `owner` until lease_until (attempt = j->attempts + 1
+ * and updated_at = now, stored back into j).  1 when the job is no longer
+ * ready (someone else took or cancelled it). */
 int store_job_start(struct store *st, struct store_job *j, const char *owner, int64_t now,
                     int64_t lease_until, char **cause);
-/* Give back a job leased by `owner` that never started: its journal row is
- * removed, its attempt uncounted, it is ready again.  1 when not held. */
+/* Give back a job leased by `owner` that never started: its attempt is
+ * uncounted, it is ready again (nothing is journaled).  1 when not held. */
 int store_job_unlease(struct store *st, const struct store_job *j, const char *owner,
                       char **cause);
 /* Extend every lease held by `owner`. */
 int store_job_renew(struct store *st, const char *owner, int64_t lease_until, char **cause);
-/* Close run j->run_id (begun at `started`, 0: when leased) with `outcome`
- * (ok retry failed expired crashed) and `error`, and move the job to `state` with `next_run` (attempts reset to 0
- * when reset_attempts) — only while `owner` still holds it: 1 when the lease
- * was lost (then the run row keeps what the reclaim wrote, 'crashed'). */
+/* Journal the run of leased job j (begun at `started`, 0: when leased; ended
+ * `now`) with `outcome` (ok retry failed expired crashed) and `error`, and
+ * move the job to `state` with `next_run` (attempts reset to 0 when
+ * reset_attempts) — only while `owner` still holds it: 1 when the lease was
+ * lost (then the reclaim has journaled the run, 'crashed'; a job cancelled
+ * while it ran stays cancelled, its run journaled here). */
 int store_job_finish(struct store *st, const struct store_job *j, const char *owner,
                      int64_t started, int64_t now, const char *outcome, const char *error, const char *state, int64_t next_run,
                      int reset_attempts, char **cause);
@@ -221,6 +233,32 @@ int store_job_settle(struct store *st, const struct store_job *j, int64_t now, c
  * not owned by `keep_owner` when `all`): open runs become 'crashed', the job
  * becomes ready at `now`, or dead when out of attempts.  Returns how many. */
 int store_job_reclaim(struct store *st, int64_t now, const char *keep_owner, int all,
+                      char **cause);
+/* The scheduler thread's queue handle: the calls above that it makes for
+ * every job, with their statements prepared once for connection `st` (which
+ * must outlive it), and a batch transaction for writes that touch only jobs
+ * and job_runs (store_jobq_begin .. commit; the store_jobq_* calls and
+ * store_job_* calls on `st` join it).  One thread only, like `st`. */
+struct store_jobq;
+struct store_jobq *store_jobq_new(struct store *st);
+void store_jobq_free(struct store_jobq *q);
+int  store_jobq_begin(struct store_jobq *q, char **cause);
+int  store_jobq_commit(struct store_jobq *q, char **cause); /* rolls back when it fails */
+void store_jobq_rollback(struct store_jobq *q);
+/* store_job_due, except that up to a quarter of `limit` (at least one) goes
+ * first to jobs due by `starve_before` (0: none), oldest first, whatever their
+ * priority: a low-priority job waits behind higher ones for a while, never
+ * for ever.  Jobs below min_priority are left out. */
+int store_jobq_due(struct store_jobq *q, int64_t now, int64_t starve_before, int min_priority,
+                   size_t limit, struct store_job **out, size_t *n, char **cause);
+int store_jobq_next_due(struct store_jobq *q, int64_t *next, char **cause);
+int store_jobq_start(struct store_jobq *q, struct store_job *j, const char *owner, int64_t now,
+                     int64_t lease_until, char **cause);
+int store_jobq_finish(struct store_jobq *q, const struct store_job *j, const char *owner,
+                      int64_t started, int64_t now, const char *outcome, const char *error,
+                      const char *state, int64_t next_run, int reset_attempts, char **cause);
+int store_jobq_settle(struct store_jobq *q, const struct store_job *j, int64_t now,
+                      const char *outcome, const char *error, const char *state, int64_t next_run,
                       char **cause);
 /* cancel: a ready/paused/running/dead job becomes cancelled.  retry: a dead,
  * failed or cancelled job becomes ready now with its attempts reset.

@@ -42,6 +42,8 @@ static cJSON *job_json(const struct store_job *j)
 	add_str(o, "state", j->state);
 	add_str(o, "schedule", j->schedule);
 	add_str(o, "spec", j->spec);
+	add_str(o, "timezone", j->timezone);
+	cJSON_AddNumberToObject(o, "priority", j->priority);
 	add_str(o, "args", j->args);
 	add_str(o, "key", j->key);
 	add_time(o, "next_run", j->next_run);
@@ -62,9 +64,9 @@ static void job_line(const struct store_job *j)
 
 	if (j->next_run > 0 && localtime_r(&t, &tm))
 		strftime(next, sizeof next, "%Y-%m-%d %H:%M:%S", &tm);
-	printf("%5lld  %-9s %-9s %-6s %-14s %-19s %d/%d  %s\n", (long long)j->id, j->kind, j->state,
-	       j->schedule, j->spec ? j->spec : "-", next, j->attempts, j->max_attempts,
-	       j->last_error ? j->last_error : "");
+	printf("%5lld  %-9s %-9s %-6s %-14s %-16s %-19s %d/%d  %s\n", (long long)j->id, j->kind,
+	       j->state, j->schedule, j->spec ? j->spec : "-", j->timezone ? j->timezone : "-", next,
+	       j->attempts, j->max_attempts, j->last_error ? j->last_error : "");
 }
 
 static int jobs_list_cmd(struct cli_globals *g, struct app *app, int argc, char **argv)
@@ -86,8 +88,8 @@ static int jobs_list_cmd(struct cli_globals *g, struct app *app, int argc, char 
 			cJSON_AddItemToArray(a, job_json(&jobs[i]));
 		cli_json_print(a);
 	} else {
-		printf("%5s  %-9s %-9s %-6s %-14s %-19s %s  %s\n", "ID", "KIND", "STATE", "SCHED", "SPEC",
-		       "NEXT RUN", "TRIES", "LAST ERROR");
+		printf("%5s  %-9s %-9s %-6s %-14s %-16s %-19s %s  %s\n", "ID", "KIND", "STATE", "SCHED",
+		       "SPEC", "TZ", "NEXT RUN", "TRIES", "LAST ERROR");
 		for (i = 0; i < n; i++)
 			job_line(&jobs[i]);
 	}
@@ -143,7 +145,7 @@ static int parse_add(int argc, char **argv, struct jobs_add_opts *o)
 	    {"key", required_argument, NULL, 'k'},     {"idempotency-key", required_argument, NULL, 'i'},
 	    {"misfire", required_argument, NULL, 'm'}, {"grace", required_argument, NULL, 'g'},
 	    {"expires", required_argument, NULL, 'x'}, {"max-attempts", required_argument, NULL, 'n'},
-	    {NULL, 0, NULL, 0},
+	    {"tz", required_argument, NULL, 'z'},      {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -157,6 +159,7 @@ static int parse_add(int argc, char **argv, struct jobs_add_opts *o)
 		case 'k': o->key = optarg; break;
 		case 'i': o->idempotency_key = optarg; break;
 		case 'm': o->misfire = optarg; break;
+		case 'z': o->tz = optarg; break;
 		case 'g': if ((o->grace = duration_parse(optarg)) < 0) return -1; break;
 		case 'x': if ((o->expires_in = duration_parse(optarg)) <= 0) return -1; break;
 		case 'n': if ((o->max_attempts = atoi(optarg)) <= 0) return -1; break;

@@ -6,13 +6,24 @@
  * DST), skipping whole months, days and hours that cannot match, and maps
  * each matching wall time to an instant with cron_local_to_utc.  DST rules
  * are in cron.h.
+ *
+ * Time zones: glibc keeps one zone per process (TZ).  A schedule in another
+ * zone switches TZ (setenv + tzset) for the length of one computation under
+ * zone_lock, and every computation here that reads local time holds that
+ * lock, so two threads never mix zones (tests/unit/test_cron.c runs Paris
+ * and New York side by side).  Local-time reads elsewhere in the process
+ * do not take the lock: during a switch (microseconds, on the scheduler
+ * thread or while a job is added) they could see the job's zone.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "va/cron.h"
 #include "va/util.h"
@@ -163,7 +174,78 @@ int cron_parse(struct cron *c, const char *expr, char **cause)
 	return rc;
 }
 
-/* Offset from UTC at instant t in the process time zone. */
+static pthread_mutex_t zone_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* What zone_enter changed, for zone_leave to put back. */
+struct zone_saved {
+	char *tz;       /* TZ before, or NULL when it was unset */
+	int   switched;
+};
+
+/* Take zone_lock and make `tz` (NULL or "": the process zone) current. */
+static void zone_enter(const char *tz, struct zone_saved *z)
+{
+	const char *cur;
+
+	pthread_mutex_lock(&zone_lock);
+	z->tz = NULL;
+	z->switched = 0;
+	cur = getenv("TZ");
+	if (!tz || !*tz || (cur && !strcmp(cur, tz)))
+		return;
+	z->tz = cur ? xstrdup(cur) : NULL;
+	z->switched = 1;
+	setenv("TZ", tz, 1);
+	tzset();
+}
+
+static void zone_leave(struct zone_saved *z)
+{
+	if (z->switched) {
+		if (z->tz)
+			setenv("TZ", z->tz, 1);
+		else
+			unsetenv("TZ");
+		tzset();
+		free(z->tz);
+	}
+	pthread_mutex_unlock(&zone_lock);
+}
+
+void cron_set_zone(const char *tz)
+{
+	pthread_mutex_lock(&zone_lock);
+	if (tz && *tz) {
+		setenv("TZ", tz, 1);
+		tzset();
+	}
+	pthread_mutex_unlock(&zone_lock);
+}
+
+int cron_zone_check(const char *tz, char **cause)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_+-";
+	const char *dir = getenv("TZDIR");
+	char *path, magic[4];
+	int fd = -1, good = 0;
+
+	if (!dir || !*dir)
+		dir = "/usr/share/zoneinfo";
+	if (tz && *tz && tz[0] != '/' && !strstr(tz, "..") && strspn(tz, ok) == strlen(tz)) {
+		path = xasprintf("%s/%s", dir, tz);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		good = fd >= 0 && read(fd, magic, 4) == 4 && !memcmp(magic, "TZif", 4);
+		if (fd >= 0)
+			close(fd);
+		free(path);
+	}
+	if (good)
+		return 0;
+	return set_cause(cause, "unknown time zone \"%s\": want a name from %s such as Europe/Paris",
+	                 tz ? tz : "", dir);
+}
+
+/* Offset from UTC at instant t in the current time zone (zone_lock held). */
 static long gmtoff_at(int64_t t)
 {
 	time_t tt = (time_t)t;
@@ -203,7 +285,7 @@ static int64_t wall_to_utc(int64_t wall)
 	return transition_after(a < b ? a : b, a < b ? b : a, after);
 }
 
-int64_t cron_local_to_utc(int year, int mon, int mday, int hour, int min, int sec)
+static int64_t local_to_utc(int year, int mon, int mday, int hour, int min, int sec)
 {
 	struct tm tm;
 
@@ -215,6 +297,17 @@ int64_t cron_local_to_utc(int year, int mon, int mday, int hour, int min, int se
 	tm.tm_min = min;
 	tm.tm_sec = sec;
 	return wall_to_utc((int64_t)timegm(&tm));
+}
+
+int64_t cron_local_to_utc(int year, int mon, int mday, int hour, int min, int sec)
+{
+	struct zone_saved z;
+	int64_t t;
+
+	zone_enter(NULL, &z);
+	t = local_to_utc(year, mon, mday, hour, min, sec);
+	zone_leave(&z);
+	return t;
 }
 
 static int64_t wall_of(int64_t t)
@@ -257,7 +350,8 @@ static int64_t next_wall_match(const struct cron *c, int64_t w, int64_t limit)
 	return -1;
 }
 
-int64_t cron_next(const struct cron *c, int64_t after)
+/* cron_next in the current zone (zone_lock held). */
+static int64_t next_here(const struct cron *c, int64_t after)
 {
 	int64_t w = wall_of(after), limit = w + 5 * 366 * 86400LL, t;
 
@@ -271,6 +365,22 @@ int64_t cron_next(const struct cron *c, int64_t after)
 			return t;
 		w += 60; /* repeated or gap time that already fired */
 	}
+}
+
+int64_t cron_next_in(const struct cron *c, const char *tz, int64_t after)
+{
+	struct zone_saved z;
+	int64_t t;
+
+	zone_enter(tz, &z);
+	t = next_here(c, after);
+	zone_leave(&z);
+	return t;
+}
+
+int64_t cron_next(const struct cron *c, int64_t after)
+{
+	return cron_next_in(c, NULL, after);
 }
 
 static const char *const kind_names[] = {"once", "every", "cron"};
@@ -306,7 +416,7 @@ int64_t schedule_next(const struct schedule *s, int64_t prev)
 {
 	switch (s->kind) {
 	case SCHEDULE_EVERY: return s->every > INT64_MAX - prev ? -1 : prev + s->every;
-	case SCHEDULE_CRON: return cron_next(&s->cron, prev);
+	case SCHEDULE_CRON: return cron_next_in(&s->cron, s->tz, prev);
 	case SCHEDULE_ONCE: break;
 	}
 	return -1;
@@ -322,7 +432,7 @@ static int64_t parse_clock(int h, int m, int64_t now)
 
 	localtime_r(&tt, &tm);
 	for (i = 0; i < 3; i++) {
-		t = cron_local_to_utc(tm.tm_year, tm.tm_mon, tm.tm_mday + i, h, m, 0);
+		t = local_to_utc(tm.tm_year, tm.tm_mon, tm.tm_mday + i, h, m, 0);
 		if (t > now)
 			return t;
 	}
@@ -347,13 +457,19 @@ static int64_t parse_date_time(const char *s)
 	if (*s || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
 	    sec < 0 || sec > 59)
 		return -1;
-	return cron_local_to_utc(y - 1900, mo - 1, d, h, mi, sec);
+	return local_to_utc(y - 1900, mo - 1, d, h, mi, sec);
 }
 
 int64_t schedule_time_parse(const char *s, int64_t now, char **cause)
 {
+	return schedule_time_parse_in(s, NULL, now, cause);
+}
+
+int64_t schedule_time_parse_in(const char *s, const char *tz, int64_t now, char **cause)
+{
+	struct zone_saved z;
 	int h = 0, mi = 0, n = 0;
-	int64_t v;
+	int64_t v = -1;
 	char *end;
 
 	if (!strcmp(s, "now"))
@@ -368,9 +484,16 @@ int64_t schedule_time_parse(const char *s, int64_t now, char **cause)
 			return now + v;
 	} else if (sscanf(s, "%2d:%2d%n", &h, &mi, &n) == 2 && !s[n] && h >= 0 && h < 24 && mi >= 0 &&
 	           mi < 60) {
-		return parse_clock(h, mi, now);
-	} else if ((v = parse_date_time(s)) >= 0) {
+		zone_enter(tz, &z);
+		v = parse_clock(h, mi, now);
+		zone_leave(&z);
 		return v;
+	} else {
+		zone_enter(tz, &z);
+		v = parse_date_time(s);
+		zone_leave(&z);
+		if (v >= 0)
+			return v;
 	}
 	return set_cause(cause, "cannot parse time \"%s\": want now, +15m, HH:MM, YYYY-MM-DD HH:MM "
 	                 "or @EPOCH", s);

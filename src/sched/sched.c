@@ -2,19 +2,21 @@
  * sched: the scheduler thread, the worker pool, leases and retry policy.
  *
  * Threads: one scheduler thread and N workers share only `struct sched`'s
- * hand-off ring (guarded by `lock`; `work` wakes workers, `tick` wakes the
- * scheduler).  Each thread opens its own store.  The scheduler leases at most
- * workers * 16 jobs ahead, so a crash strands few leases, and those are taken
- * back at the next start (we hold the database's scheduler lock) or when
- * their lease ends.
+ * hand-off rings, one per priority (guarded by `lock`; `work` wakes
+ * workers, `tick` wakes the scheduler).  Each thread opens its own store.
+ * The scheduler leases at most workers * ahead (32) jobs ahead, so a crash
+ * strands few leases, and those are taken back at the next start (we hold
+ * the database's scheduler lock) or when their lease ends.  Workers take
+ * the highest-priority leased job first.
  *
  * A job's life per attempt: ready -> (lease + journal row) running ->
  * (outcome + journal end, fenced by the lease) ready/done/dead.  Only the
  * scheduler thread writes job rows: workers hand finished runs back, and
  * each loop turn records them and leases the next due jobs in one
- * transaction each (group commit).  A crash between a run's end and that
- * commit re-runs the job: runs are at-least-once, effects go by the
- * idempotency key.  The policy after a run is sched_decide (pure).
+ * transaction (group commit, through the store's prepared job queue
+ * statements, store_jobq).  A crash between a run's end and that commit
+ * re-runs the job: runs are at-least-once, effects go by the idempotency
+ * key.  The policy after a run is sched_decide (pure).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +34,13 @@
 #include "va/util.h"
 
 #define DEFAULT_LEASE_S 60
+#define NLEVELS (STORE_JOB_PRIORITY_MAX - STORE_JOB_PRIORITY_MIN + 1)
+
+/* Leased jobs of one priority waiting for a worker, first in first out. */
+struct ring {
+	struct store_job *a;
+	size_t            cap, head, len;
+};
 
 struct sched {
 	struct sched_opts opts;
@@ -41,14 +50,15 @@ struct sched {
 	int               nworkers;
 	pthread_mutex_t   lock;
 	pthread_cond_t    work, tick;
-	struct store_job *ring;      /* leased, waiting for a worker */
+	struct ring       rings[NLEVELS]; /* by priority, lowest first */
+	size_t            queued;    /* jobs in the rings */
 	struct done      *done;      /* finished, waiting to be recorded */
 	size_t            ndone, done_cap;
-	size_t            ring_cap, ring_head, ring_len;
 	int               busy;      /* jobs being run */
 	int               stopping, woken;
 	unsigned          generation; /* bumped by sched_reload */
 	struct store     *st;        /* the scheduler thread's connection */
+	struct store_jobq *q;        /* its prepared job statements */
 };
 
 int64_t sched_now_ms(void)
@@ -103,6 +113,7 @@ static int64_t following_run(const struct store_job *j, int64_t now)
 
 	if (schedule_parse(&s, j->schedule, j->spec, NULL) < 0 || s.kind == SCHEDULE_ONCE)
 		return -1;
+	s.tz = j->timezone;
 	if (j->misfire && !strcmp(j->misfire, "catch_up"))
 		return (t = schedule_next(&s, prev)) < 0 ? -1 : t * 1000;
 	if (s.kind == SCHEDULE_EVERY) {
@@ -160,32 +171,47 @@ void sched_decide(const struct store_job *j, enum job_status status, int64_t now
 	settle_occurrence(j, now, 0, out);
 }
 
-/* ---- the hand-off ring (callers hold s->lock) ---- */
+/* ---- the hand-off rings (callers hold s->lock) ---- */
 
 static void ring_push(struct sched *s, struct store_job *j)
 {
-	if (s->ring_len == s->ring_cap) {
-		size_t i, cap = s->ring_cap ? s->ring_cap * 2 : 8;
+	int p = j->priority < STORE_JOB_PRIORITY_MIN   ? STORE_JOB_PRIORITY_MIN
+	        : j->priority > STORE_JOB_PRIORITY_MAX ? STORE_JOB_PRIORITY_MAX
+	                                               : j->priority;
+	struct ring *r = &s->rings[p - STORE_JOB_PRIORITY_MIN];
+
+	if (r->len == r->cap) {
+		size_t i, cap = r->cap ? r->cap * 2 : 8;
 		struct store_job *n = xcalloc(cap, sizeof *n);
-		for (i = 0; i < s->ring_len; i++)
-			n[i] = s->ring[(s->ring_head + i) % s->ring_cap];
-		free(s->ring);
-		s->ring = n;
-		s->ring_cap = cap;
-		s->ring_head = 0;
+		for (i = 0; i < r->len; i++)
+			n[i] = r->a[(r->head + i) % r->cap];
+		free(r->a);
+		r->a = n;
+		r->cap = cap;
+		r->head = 0;
 	}
-	s->ring[(s->ring_head + s->ring_len++) % s->ring_cap] = *j;
+	r->a[(r->head + r->len++) % r->cap] = *j;
+	s->queued++;
 	memset(j, 0, sizeof *j);
 }
 
+/* The oldest leased job of the highest priority. */
 static int ring_pop(struct sched *s, struct store_job *out)
 {
-	if (s->ring_len == 0)
-		return 0;
-	*out = s->ring[s->ring_head];
-	s->ring_head = (s->ring_head + 1) % s->ring_cap;
-	s->ring_len--;
-	return 1;
+	struct ring *r;
+	int i;
+
+	for (i = NLEVELS - 1; i >= 0; i--) {
+		r = &s->rings[i];
+		if (r->len == 0)
+			continue;
+		*out = r->a[r->head];
+		r->head = (r->head + 1) % r->cap;
+		r->len--;
+		s->queued--;
+		return 1;
+	}
+	return 0;
 }
 
 static const struct job_kind *find_kind(const struct sched *s, const char *name)
@@ -318,7 +344,7 @@ static void *worker_main(void *arg)
 
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
-		while (!sched_stopping(s) && s->ring_len == 0)
+		while (!sched_stopping(s) && s->queued == 0)
 			pthread_cond_wait(&s->work, &s->lock);
 		if (sched_stopping(s) || !ring_pop(s, &j))
 			break;
@@ -343,9 +369,8 @@ static void *worker_main(void *arg)
 static void record_one(struct sched *s, struct done *d)
 {
 	char *cause = NULL;
-	int rc = store_job_finish(s->st, &d->job, s->owner, d->started, d->ended, d->o.outcome,
-	                          d->error,
-	                          d->o.state, d->o.next_run, d->o.reset_attempts, &cause);
+	int rc = store_jobq_finish(s->q, &d->job, s->owner, d->started, d->ended, d->o.outcome,
+	                           d->error, d->o.state, d->o.next_run, d->o.reset_attempts, &cause);
 
 	if (rc < 0)
 		log_error("scheduler: job %lld: cannot record its outcome: %s", (long long)d->job.id,
@@ -359,36 +384,6 @@ static void record_one(struct sched *s, struct done *d)
 	free(cause);
 }
 
-/* Record every finished run in one transaction (group commit). */
-static void flush_done(struct sched *s)
-{
-	struct done *batch;
-	size_t n, i;
-	char *cause = NULL;
-	int in_txn;
-
-	pthread_mutex_lock(&s->lock);
-	batch = s->done, n = s->ndone;
-	s->done = NULL, s->ndone = s->done_cap = 0;
-	pthread_mutex_unlock(&s->lock);
-	if (n == 0)
-		return;
-	in_txn = store_begin(s->st, &cause) == 0;
-	for (i = 0; i < n; i++)
-		record_one(s, &batch[i]);
-	if (in_txn && store_commit(s->st, &cause) < 0) {
-		log_error("scheduler: cannot record %zu outcome(s): %s", n, cause);
-		store_rollback(s->st);
-	}
-	for (i = 0; i < n; i++) {
-		post(s, EV_JOB_DONE, batch[i].job.id, batch[i].o.outcome);
-		store_job_release(&batch[i].job);
-		free(batch[i].error);
-	}
-	free(batch);
-	free(cause);
-}
-
 /* Expired, or missed under misfire = skip: settle without running.  1 when
  * handled, 0 when the job should run. */
 static int settle_unrun(struct sched *s, struct store_job *j, int64_t now)
@@ -399,12 +394,12 @@ static int settle_unrun(struct sched *s, struct store_job *j, int64_t now)
 
 	if (j->expires_at > 0 && now > j->expires_at) {
 		why = xstrdup("expired before it could run");
-		rc = store_job_settle(s->st, j, now, "expired", why, "dead", 0, &cause);
+		rc = store_jobq_settle(s->q, j, now, "expired", why, "dead", 0, &cause);
 	} else if (late > j->grace * 1000 && j->misfire && !strcmp(j->misfire, "skip")) {
 		why = xasprintf("missed by %llds (misfire = skip)", (long long)(late / 1000));
 		next = following_run(j, now);
-		rc = store_job_settle(s->st, j, now, NULL, why, next > 0 ? "ready" : "dead", next,
-		                      &cause);
+		rc = store_jobq_settle(s->q, j, now, NULL, why, next > 0 ? "ready" : "dead", next,
+		                       &cause);
 	} else {
 		return 0;
 	}
@@ -415,44 +410,128 @@ static int settle_unrun(struct sched *s, struct store_job *j, int64_t now)
 	return 1;
 }
 
-/* Lease due jobs up to `room` (one transaction) and hand them to the workers. */
-static void dispatch_due(struct sched *s, size_t room)
+/* Lease due jobs up to `room` inside the turn's transaction: the leased ones
+ * stay in due[0..*k). */
+static void lease_due(struct sched *s, size_t room, int min_priority, int64_t now,
+                      struct store_job **due, size_t *k)
 {
-	struct store_job *due = NULL;
-	size_t n = 0, i, k = 0;
+	int64_t starve = min_priority > STORE_JOB_PRIORITY_MIN ? 0 : now - s->opts.starve_ms;
+	size_t n = 0, i;
 	char *cause = NULL;
-	int64_t now = sched_now_ms();
-	int in_txn;
 
-	if (store_job_due(s->st, now, room, &due, &n, &cause) < 0) {
+	*due = NULL;
+	*k = 0;
+	if (store_jobq_due(s->q, now, starve, min_priority, room, due, &n, &cause) < 0) {
 		log_error("scheduler: %s", cause);
 		free(cause);
 		return;
 	}
-	for (i = 0; i < n; i++)
-		if (!settle_unrun(s, &due[i], now))
-			due[k++] = due[i];
-		else
-			store_job_release(&due[i]);
-	in_txn = k > 0 && store_begin(s->st, &cause) == 0;
-	for (i = 0; i < k; i++)
-		if (store_job_start(s->st, &due[i], s->owner, now, now + lease_ms(s, due[i].kind),
-		                    &cause) != 0)
-			due[i].run_id = 0; /* taken or cancelled meanwhile, or an error */
-	if (in_txn && store_commit(s->st, &cause) < 0) {
-		log_error("scheduler: cannot lease jobs: %s", cause);
-		store_rollback(s->st);
-		for (i = 0; i < k; i++)
-			due[i].run_id = 0;
+	for (i = 0; i < n; i++) {
+		if (settle_unrun(s, &(*due)[i], now) ||
+		    store_jobq_start(s->q, &(*due)[i], s->owner, now,
+		                     now + lease_ms(s, (*due)[i].kind), &cause) != 0) {
+			store_job_release(&(*due)[i]); /* settled, taken meanwhile, or an error */
+			x_free(&cause);
+			continue;
+		}
+		(*due)[(*k)++] = (*due)[i];
 	}
-	x_free(&cause);
+}
+
+/* Hand back finished runs that could not be recorded (the next turn tries
+ * again: the leases are still ours). */
+static void requeue_done(struct sched *s, struct done *batch, size_t n)
+{
+	pthread_mutex_lock(&s->lock);
+	xgrow((void **)&s->done, &s->done_cap, s->ndone + n, sizeof *s->done);
+	memcpy(s->done + s->ndone, batch, n * sizeof *batch);
+	s->ndone += n;
+	pthread_mutex_unlock(&s->lock);
+	free(batch);
+}
+
+static size_t room(struct sched *s)
+{
+	size_t cap = (size_t)s->nworkers * (size_t)s->opts.ahead, used;
+
+	pthread_mutex_lock(&s->lock);
+	used = s->queued + (size_t)s->busy;
+	pthread_mutex_unlock(&s->lock);
+	return used >= cap ? 0 : cap - used;
+}
+
+/* When room() is 0: still up to one job per worker of a priority above the
+ * lowest one waiting in the rings (*min_priority), so a sync due now does not
+ * wait behind a full lease batch of replies. */
+static size_t overtake_room(struct sched *s, int *min_priority)
+{
+	size_t above = 0;
+	int i, lowest = -1;
+
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < NLEVELS; i++)
+		if (s->rings[i].len > 0 && lowest < 0)
+			lowest = i;
+		else
+			above += s->rings[i].len;
+	pthread_mutex_unlock(&s->lock);
+	if (lowest < 0 || lowest == NLEVELS - 1 || above >= (size_t)s->nworkers)
+		return 0;
+	*min_priority = STORE_JOB_PRIORITY_MIN + lowest + 1;
+	return (size_t)s->nworkers - above;
+}
+
+/* One loop turn: record every finished run and (unless `lease` is 0) lease
+ * the next due jobs, in one transaction (group commit), then hand the leased
+ * jobs to the workers. */
+static void turn(struct sched *s, int lease)
+{
+	struct done *batch;
+	struct store_job *due = NULL;
+	size_t nd, k = 0, i, r = lease ? room(s) : 0;
+	char *cause = NULL;
+	int64_t now = sched_now_ms();
+	int min_priority = STORE_JOB_PRIORITY_MIN;
+
+	if (lease && r == 0)
+		r = overtake_room(s, &min_priority);
+
+	pthread_mutex_lock(&s->lock);
+	batch = s->done, nd = s->ndone;
+	s->done = NULL, s->ndone = s->done_cap = 0;
+	pthread_mutex_unlock(&s->lock);
+	if (nd == 0 && r == 0)
+		return;
+	if (store_jobq_begin(s->q, &cause) < 0) {
+		log_error("scheduler: %s", cause);
+		free(cause);
+		requeue_done(s, batch, nd);
+		return;
+	}
+	for (i = 0; i < nd; i++)
+		record_one(s, &batch[i]);
+	if (r > 0)
+		lease_due(s, r, min_priority, now, &due, &k);
+	if (store_jobq_commit(s->q, &cause) < 0) {
+		log_error("scheduler: cannot record %zu outcome(s) and lease jobs: %s", nd, cause);
+		free(cause);
+		store_jobs_free(due, k);
+		requeue_done(s, batch, nd);
+		return;
+	}
+	for (i = 0; i < nd; i++) {
+		post(s, EV_JOB_DONE, batch[i].job.id, batch[i].o.outcome);
+		store_job_release(&batch[i].job);
+		free(batch[i].error);
+	}
+	free(batch);
 	pthread_mutex_lock(&s->lock);
 	for (i = 0; i < k; i++)
-		if (due[i].run_id > 0)
-			ring_push(s, &due[i]);
-	pthread_cond_broadcast(&s->work);
+		ring_push(s, &due[i]);
+	if (k > 0)
+		pthread_cond_broadcast(&s->work);
 	pthread_mutex_unlock(&s->lock);
-	store_jobs_free(due, n > k ? k : n);
+	free(due);
 }
 
 static void maintain_leases(struct sched *s, int64_t now)
@@ -477,7 +556,7 @@ static int64_t sleep_ms(struct sched *s, int64_t now)
 	int64_t next = 0, d = s->opts.poll_ms;
 	char *cause = NULL;
 
-	if (store_job_next_due(s->st, &next, &cause) < 0)
+	if (store_jobq_next_due(s->q, &next, &cause) < 0)
 		free(cause);
 	else if (next > 0 && next - now < d)
 		d = next - now;
@@ -502,21 +581,10 @@ static void wait_ms(struct sched *s, int64_t ms)
 	pthread_mutex_unlock(&s->lock);
 }
 
-static size_t room(struct sched *s)
-{
-	size_t cap = (size_t)s->nworkers * 16, used;
-
-	pthread_mutex_lock(&s->lock);
-	used = s->ring_len + (size_t)s->busy;
-	pthread_mutex_unlock(&s->lock);
-	return used >= cap ? 0 : cap - used;
-}
-
 static void *sched_main(void *arg)
 {
 	struct sched *s = arg;
 	int64_t now, last_renew = 0;
-	size_t r;
 
 	while (!sched_stopping(s)) {
 		now = sched_now_ms();
@@ -524,9 +592,7 @@ static void *sched_main(void *arg)
 			maintain_leases(s, now);
 			last_renew = now;
 		}
-		flush_done(s);
-		if ((r = room(s)) > 0)
-			dispatch_due(s, r);
+		turn(s, 1);
 		if (room(s) == 0)
 			wait_ms(s, s->opts.poll_ms); /* a worker's tick wakes us */
 		else
@@ -571,6 +637,8 @@ struct sched *sched_start(const struct sched_opts *o, char **cause)
 	s->opts = *o;
 	s->opts.poll_ms = o->poll_ms > 0 ? o->poll_ms : 250;
 	s->opts.lease_check_ms = o->lease_check_ms > 0 ? o->lease_check_ms : DEFAULT_LEASE_S * 1000 / 3;
+	s->opts.starve_ms = o->starve_ms > 0 ? o->starve_ms : 60000;
+	s->opts.ahead = o->ahead > 0 ? o->ahead : 32;
 	s->nworkers = o->workers > 0 ? o->workers : 2;
 	s->owner = xasprintf("%ld:%08llx", (long)getpid(), (unsigned long long)(rand64(&seed) >> 32));
 	pthread_mutex_init(&s->lock, NULL);
@@ -578,6 +646,7 @@ struct sched *sched_start(const struct sched_opts *o, char **cause)
 	pthread_cond_init(&s->tick, NULL);
 	if (!(s->st = store_open(o->db_path, cause)))
 		goto fail;
+	s->q = store_jobq_new(s->st);
 	n = store_job_reclaim(s->st, sched_now_ms(), s->owner, 1, cause);
 	if (n < 0)
 		goto fail;
@@ -592,6 +661,7 @@ struct sched *sched_start(const struct sched_opts *o, char **cause)
 	log_info("scheduler: started with %d workers (lease owner %s)", s->nworkers, s->owner);
 	return s;
 fail:
+	store_jobq_free(s->q);
 	store_close(s->st);
 	free(s->owner);
 	free(s);
@@ -628,14 +698,20 @@ void sched_stop(struct sched *s)
 	for (i = 0; s->workers && i < s->nworkers; i++)
 		if (s->workers[i])
 			pthread_join(s->workers[i], NULL);
-	flush_done(s);
+	turn(s, 0);
 	give_back(s);
 	log_info("scheduler: stopped");
+	for (i = 0; i < (int)s->ndone; i++) { /* could not be recorded: they run again */
+		store_job_release(&s->done[i].job);
+		free(s->done[i].error);
+	}
+	store_jobq_free(s->q);
 	store_close(s->st);
 	pthread_cond_destroy(&s->work);
 	pthread_cond_destroy(&s->tick);
 	pthread_mutex_destroy(&s->lock);
-	free(s->ring);
+	for (i = 0; i < NLEVELS; i++)
+		free(s->rings[i].a);
 	free(s->done);
 	free(s->workers);
 	free(s->owner);

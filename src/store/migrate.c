@@ -247,6 +247,17 @@ static const char *const migration_embeddings =
     "  hash TEXT NOT NULL, model TEXT NOT NULL, dim INTEGER NOT NULL, vec BLOB NOT NULL,"
     "  created_at INTEGER NOT NULL, PRIMARY KEY(hash, model))";
 
+/* Job priorities (issue 8): due jobs are leased higher priority first (sync,
+ * classify and rules before replies, analysis and commands), then by due
+ * time; jobs_lease serves that order per priority level.  Existing jobs
+ * take their kind's priority as the kind table (src/app/jobs.c) had it. */
+static const char *const migration_job_priority =
+    "ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE jobs SET priority = CASE"
+    "  WHEN kind IN ('sync','classify','rules') THEN 1"
+    "  WHEN kind IN ('send_reply','analysis','report','command') THEN -1 ELSE 0 END;"
+    "CREATE INDEX jobs_lease ON jobs(state, priority, next_run);";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -255,6 +266,7 @@ static const char *const migrations[] = {
 	migration_fts_defer,
 	migration_inbox_keys,
 	migration_embeddings,
+	migration_job_priority,
 };
 
 int store_schema_latest(void)

@@ -3,6 +3,19 @@
  * journal).  Policy (backoff, misfire, expiry) lives in src/sched/; this file
  * only reads and writes rows, each change in one short IMMEDIATE transaction
  * so a crash leaves every job either before or after a step, never between.
+ *
+ * The scheduler's hot path goes through a struct store_jobq: the statements
+ * it runs for every job (due, lease, journal, outcome) prepared once per
+ * connection, and a plain BEGIN IMMEDIATE .. COMMIT around each batch (the
+ * batch writes jobs and job_runs only, so store_begin's full-text
+ * bookkeeping is not needed).  The one-shot store_job_* calls use a jobq on
+ * the stack whose statements live for the call only.
+ *
+ * A run's journal row is written whole when the run ends (start, end,
+ * outcome, error, attempt), in the transaction that moves the job on; a run
+ * cut short by a crash is journaled 'crashed' when its lease is taken back.
+ * While a run goes on, the job's row says so (state 'running', the lease
+ * owner, updated_at = when it was leased).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +26,137 @@
 #define JOB_COLS                                                                            \
 	"id, kind, key, args, schedule, spec, timezone, next_run, state, attempts, max_attempts," \
 	" backoff_base, backoff_cap, misfire, grace, expires_at, idempotency_key, lease_owner,"   \
-	" lease_until, last_error, progress, created_at, updated_at"
+	" lease_until, last_error, progress, created_at, updated_at, priority"
+
+enum jq_stmt {
+	JQ_BEGIN,
+	JQ_COMMIT,
+	JQ_ROLLBACK,
+	JQ_DUE_LEVEL,
+	JQ_DUE_STARVING,
+	JQ_NEXT_DUE,
+	JQ_LEASE,
+	JQ_RUN_INSERT,
+	JQ_MOVE,
+	JQ_CANCELLED_RUN,
+	JQ_N
+};
+
+static const char *const jq_sql[JQ_N] = {
+    [JQ_BEGIN] = "BEGIN IMMEDIATE",
+    [JQ_COMMIT] = "COMMIT",
+    [JQ_ROLLBACK] = "ROLLBACK",
+    [JQ_DUE_LEVEL] = "SELECT " JOB_COLS " FROM jobs WHERE state = 'ready' AND priority = ?1"
+                     " AND next_run <= ?2 ORDER BY next_run, id LIMIT ?3",
+    [JQ_DUE_STARVING] = "SELECT " JOB_COLS " FROM jobs WHERE state = 'ready' AND next_run <= ?1"
+                        " ORDER BY next_run, id LIMIT ?2",
+    [JQ_NEXT_DUE] = "SELECT MIN(next_run) FROM jobs WHERE state = 'ready'",
+    [JQ_LEASE] = "UPDATE jobs SET state = 'running', attempts = attempts + 1,"
+                 " lease_owner = ?1, lease_until = ?2, updated_at = ?3"
+                 " WHERE id = ?4 AND state = 'ready'",
+    [JQ_RUN_INSERT] = "INSERT INTO job_runs(job_id, attempt, worker, started_at, ended_at,"
+                      " outcome, error) VALUES (?,?,?,?,?,?,?)",
+    [JQ_MOVE] = "UPDATE jobs SET state = ?1, next_run = ?2, last_error = ?3,"
+                " attempts = CASE WHEN ?4 THEN 0 ELSE attempts END,"
+                " lease_owner = NULL, lease_until = NULL, updated_at = ?5"
+                " WHERE id = ?6 AND (?7 IS NULL OR (lease_owner = ?7 AND state = 'running'))",
+    /* A job cancelled while it ran keeps its lease owner until the run ends. */
+    [JQ_CANCELLED_RUN] = "UPDATE jobs SET lease_owner = NULL"
+                         " WHERE id = ?1 AND state = 'cancelled' AND lease_owner = ?2",
+};
+
+struct store_jobq {
+	struct store *st;
+	sqlite3_stmt *s[JQ_N];
+	int           persistent; /* store_jobq_new: kept until store_jobq_free */
+};
+
+struct store_jobq *store_jobq_new(struct store *st)
+{
+	struct store_jobq *q = xcalloc(1, sizeof *q);
+
+	q->st = st;
+	q->persistent = 1;
+	return q;
+}
+
+static void jq_release(struct store_jobq *q)
+{
+	int i;
+
+	for (i = 0; i < JQ_N; i++)
+		sqlite3_finalize(q->s[i]);
+	memset(q->s, 0, sizeof q->s);
+}
+
+void store_jobq_free(struct store_jobq *q)
+{
+	if (!q)
+		return;
+	jq_release(q);
+	free(q);
+}
+
+/* Statement `which`, reset and unbound, prepared on first use. */
+static sqlite3_stmt *jq(struct store_jobq *q, enum jq_stmt which, char **cause)
+{
+	sqlite3_stmt *s = q->s[which];
+
+	if (s) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		return s;
+	}
+	if (sqlite3_prepare_v3(q->st->db, jq_sql[which], -1,
+	                       q->persistent ? SQLITE_PREPARE_PERSISTENT : 0, &s, NULL) != SQLITE_OK) {
+		st_fail(q->st, cause, "prepare a query");
+		return NULL;
+	}
+	q->s[which] = s;
+	return s;
+}
+
+/* Step a jobq statement to completion and reset it (so no read transaction
+ * stays open); 0, or -1 with a cause. */
+static int jq_done(struct store_jobq *q, sqlite3_stmt *s, const char *what, char **cause)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		st_fail(q->st, cause, what);
+		sqlite3_reset(s);
+		return -1;
+	}
+	sqlite3_reset(s);
+	return 0;
+}
+
+static int jq_exec(struct store_jobq *q, enum jq_stmt which, const char *what, char **cause)
+{
+	sqlite3_stmt *s = jq(q, which, cause);
+
+	return s ? jq_done(q, s, what, cause) : -1;
+}
+
+int store_jobq_begin(struct store_jobq *q, char **cause)
+{
+	return jq_exec(q, JQ_BEGIN, "begin a transaction", cause);
+}
+
+int store_jobq_commit(struct store_jobq *q, char **cause)
+{
+	if (jq_exec(q, JQ_COMMIT, "commit", cause) < 0) {
+		store_jobq_rollback(q);
+		return -1;
+	}
+	return 0;
+}
+
+void store_jobq_rollback(struct store_jobq *q)
+{
+	if (!sqlite3_get_autocommit(q->st->db))
+		jq_exec(q, JQ_ROLLBACK, "roll back", NULL);
+}
 
 void store_job_release(struct store_job *j)
 {
@@ -60,6 +203,7 @@ static void read_job(sqlite3_stmt *s, struct store_job *j)
 	j->progress = st_column_text(s, 20);
 	j->created_at = sqlite3_column_int64(s, 21);
 	j->updated_at = sqlite3_column_int64(s, 22);
+	j->priority = sqlite3_column_int(s, 23);
 }
 
 /* Step a prepared statement to completion; 0, or -1 with a cause. */
@@ -92,7 +236,22 @@ static int exec_i64(struct store *st, const char *sql, const int64_t *v, int n, 
 	return sqlite3_changes(st->db);
 }
 
-/* Read every row of s into a job array. */
+/* Append every row of s to a job array (*n rows, *cap allocated); the
+ * statement is reset, not finalized.  0, or -1 with a cause. */
+static int append_jobs(struct store *st, sqlite3_stmt *s, struct store_job **out, size_t *n,
+                       size_t *cap, char **cause)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		xgrow((void **)out, cap, *n + 1, sizeof **out);
+		read_job(s, &(*out)[(*n)++]);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : st_fail(st, cause, "read jobs");
+}
+
+/* Read every row of s into a job array and finalize s. */
 static int collect_jobs(struct store *st, sqlite3_stmt *s, struct store_job **out, size_t *n,
                         char **cause)
 {
@@ -101,18 +260,14 @@ static int collect_jobs(struct store *st, sqlite3_stmt *s, struct store_job **ou
 
 	*out = NULL;
 	*n = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		xgrow((void **)out, &cap, *n + 1, sizeof **out);
-		read_job(s, &(*out)[(*n)++]);
-	}
+	rc = append_jobs(st, s, out, n, &cap, cause);
 	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
 		store_jobs_free(*out, *n);
 		*out = NULL;
 		*n = 0;
-		return st_fail(st, cause, "read jobs");
 	}
-	return 0;
+	return rc;
 }
 
 static int64_t existing_job(struct store *st, const struct store_job *j)
@@ -152,6 +307,9 @@ static void bind_new_job(sqlite3_stmt *s, const struct store_job *j, int64_t now
 	st_bind_text(s, 14, j->idempotency_key);
 	sqlite3_bind_int64(s, 15, now);
 	st_bind_text(s, 16, j->state ? j->state : "ready");
+	sqlite3_bind_int(s, 17, j->priority < STORE_JOB_PRIORITY_MIN   ? STORE_JOB_PRIORITY_MIN
+	                        : j->priority > STORE_JOB_PRIORITY_MAX ? STORE_JOB_PRIORITY_MAX
+	                                                               : j->priority);
 }
 
 int64_t store_job_add(struct store *st, const struct store_job *j, int *existed, char **cause)
@@ -170,8 +328,8 @@ int64_t store_job_add(struct store *st, const struct store_job *j, int *existed,
 	s = st_prepare(st,
 	               "INSERT INTO jobs(kind, key, args, schedule, spec, timezone, next_run,"
 	               " max_attempts, backoff_base, backoff_cap, misfire, grace, expires_at,"
-	               " idempotency_key, created_at, updated_at, state)"
-	               " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?15,?16)",
+	               " idempotency_key, created_at, updated_at, state, priority)"
+	               " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?15,?16,?17)",
 	               cause);
 	if (!s || (bind_new_job(s, j, j->created_at), step_done(st, s, "add a job", cause) < 0)) {
 		store_rollback(st);
@@ -210,25 +368,78 @@ int store_job_list(struct store *st, const char *state, struct store_job **out, 
 	return collect_jobs(st, s, out, n, cause);
 }
 
+/* Due jobs not taken yet (not in got[0..skip)) from statement s into *out. */
+static int due_rows(struct store_jobq *q, sqlite3_stmt *s, size_t skip, size_t limit,
+                    struct store_job **out, size_t *n, size_t *cap, char **cause)
+{
+	size_t i;
+	int rc;
+
+	while (*n < limit && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		for (i = 0; i < skip && (*out)[i].id != id; i++)
+			;
+		if (i < skip)
+			continue;
+		xgrow((void **)out, cap, *n + 1, sizeof **out);
+		read_job(s, &(*out)[(*n)++]);
+	}
+	if (*n >= limit)
+		rc = SQLITE_DONE;
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : st_fail(q->st, cause, "read due jobs");
+}
+
+int store_jobq_due(struct store_jobq *q, int64_t now, int64_t starve_before, int min_priority,
+                   size_t limit, struct store_job **out, size_t *n, char **cause)
+{
+	size_t cap = 0, starving = 0;
+	sqlite3_stmt *s;
+	int level, rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (limit == 0)
+		return 0;
+	if (starve_before > 0 && (s = jq(q, JQ_DUE_STARVING, cause))) {
+		sqlite3_bind_int64(s, 1, starve_before);
+		sqlite3_bind_int64(s, 2, (int64_t)(limit / 4 > 0 ? limit / 4 : 1));
+		rc = due_rows(q, s, 0, limit, out, n, &cap, cause);
+		starving = *n;
+	} else if (starve_before > 0) {
+		rc = -1;
+	}
+	for (level = STORE_JOB_PRIORITY_MAX; rc == 0 && level >= min_priority; level--) {
+		if (!(s = jq(q, JQ_DUE_LEVEL, cause))) {
+			rc = -1;
+			break;
+		}
+		sqlite3_bind_int(s, 1, level);
+		sqlite3_bind_int64(s, 2, now);
+		sqlite3_bind_int64(s, 3, (int64_t)(limit - *n + starving));
+		rc = due_rows(q, s, starving, limit, out, n, &cap, cause);
+	}
+	if (rc < 0) {
+		store_jobs_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
 int store_job_due(struct store *st, int64_t now, size_t limit, struct store_job **out, size_t *n,
                   char **cause)
 {
-	sqlite3_stmt *s = st_prepare(st,
-	                             "SELECT " JOB_COLS " FROM jobs WHERE state = 'ready' AND next_run <= ?"
-	                             " ORDER BY next_run, id LIMIT ?",
-	                             cause);
+	struct store_jobq q = {.st = st};
+	int rc = store_jobq_due(&q, now, 0, STORE_JOB_PRIORITY_MIN, limit, out, n, cause);
 
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_int64(s, 2, (int64_t)limit);
-	return collect_jobs(st, s, out, n, cause);
+	jq_release(&q);
+	return rc;
 }
 
-int store_job_next_due(struct store *st, int64_t *next, char **cause)
+int store_jobq_next_due(struct store_jobq *q, int64_t *next, char **cause)
 {
-	sqlite3_stmt *s =
-	    st_prepare(st, "SELECT MIN(next_run) FROM jobs WHERE state = 'ready'", cause);
+	sqlite3_stmt *s = jq(q, JQ_NEXT_DUE, cause);
 	int rc;
 
 	*next = 0;
@@ -237,8 +448,17 @@ int store_job_next_due(struct store *st, int64_t *next, char **cause)
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		*next = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : st_fail(st, cause, "find the next job");
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : st_fail(q->st, cause, "find the next job");
+}
+
+int store_job_next_due(struct store *st, int64_t *next, char **cause)
+{
+	struct store_jobq q = {.st = st};
+	int rc = store_jobq_next_due(&q, next, cause);
+
+	jq_release(&q);
+	return rc;
 }
 
 /* Begin a transaction unless the caller holds one (a batch); *own says which. */
@@ -261,31 +481,29 @@ static int txn_end(struct store *st, int own, int ok, char **cause)
 	return store_commit(st, cause);
 }
 
-static int64_t insert_run(struct store *st, int64_t job_id, int attempt, const char *worker,
-                          int64_t started, char **cause)
+/* Journal one whole run of job j. */
+static int journal_run(struct store_jobq *q, const struct store_job *j, const char *worker,
+                       int64_t started, int64_t ended, const char *outcome, const char *error,
+                       char **cause)
 {
-	sqlite3_stmt *s = st_prepare(
-	    st, "INSERT INTO job_runs(job_id, attempt, worker, started_at) VALUES (?,?,?,?)", cause);
+	sqlite3_stmt *s = jq(q, JQ_RUN_INSERT, cause);
 
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, job_id);
-	sqlite3_bind_int(s, 2, attempt);
+	sqlite3_bind_int64(s, 1, j->id);
+	sqlite3_bind_int(s, 2, j->attempts);
 	st_bind_text(s, 3, worker);
 	sqlite3_bind_int64(s, 4, started);
-	if (step_done(st, s, "journal a run", cause) < 0)
-		return -1;
-	return sqlite3_last_insert_rowid(st->db);
+	sqlite3_bind_int64(s, 5, ended);
+	st_bind_text(s, 6, outcome);
+	st_bind_text(s, 7, error);
+	return jq_done(q, s, "journal a run", cause);
 }
 
-static int lease_job(struct store *st, struct store_job *j, const char *owner, int64_t now,
+static int lease_job(struct store_jobq *q, struct store_job *j, const char *owner, int64_t now,
                      int64_t lease_until, char **cause)
 {
-	sqlite3_stmt *s = st_prepare(st,
-	                             "UPDATE jobs SET state = 'running', attempts = attempts + 1,"
-	                             " lease_owner = ?1, lease_until = ?2, updated_at = ?3"
-	                             " WHERE id = ?4 AND state = 'ready'",
-	                             cause);
+	sqlite3_stmt *s = jq(q, JQ_LEASE, cause);
 
 	if (!s)
 		return -1;
@@ -293,42 +511,49 @@ static int lease_job(struct store *st, struct store_job *j, const char *owner, i
 	sqlite3_bind_int64(s, 2, lease_until);
 	sqlite3_bind_int64(s, 3, now);
 	sqlite3_bind_int64(s, 4, j->id);
-	if (step_done(st, s, "lease a job", cause) < 0)
+	if (jq_done(q, s, "lease a job", cause) < 0)
 		return -1;
-	return sqlite3_changes(st->db) == 1 ? 0 : 1;
+	return sqlite3_changes(q->st->db) == 1 ? 0 : 1;
 }
 
-int store_job_start(struct store *st, struct store_job *j, const char *owner, int64_t now,
-                    int64_t lease_until, char **cause)
+int store_jobq_start(struct store_jobq *q, struct store_job *j, const char *owner, int64_t now,
+                     int64_t lease_until, char **cause)
 {
 	int own, rc;
 
-	if (txn_begin(st, &own, cause) < 0)
+	if (txn_begin(q->st, &own, cause) < 0)
 		return -1;
-	rc = lease_job(st, j, owner, now, lease_until, cause);
+	rc = lease_job(q, j, owner, now, lease_until, cause);
 	if (rc == 0) {
 		j->attempts++;
-		j->run_id = insert_run(st, j->id, j->attempts, owner, now, cause);
-		if (j->run_id < 0)
-			rc = -1;
+		j->updated_at = now; /* when leased: a run's start unless told otherwise */
 	}
 	if (rc == 1) { /* nothing changed */
 		if (own)
-			store_rollback(st);
+			store_rollback(q->st);
 		return 1;
 	}
-	if (txn_end(st, own, rc == 0, cause) < 0)
+	if (txn_end(q->st, own, rc == 0, cause) < 0)
 		return -1;
 	free(j->state);
 	j->state = xstrdup("running");
 	return 0;
 }
 
+int store_job_start(struct store *st, struct store_job *j, const char *owner, int64_t now,
+                    int64_t lease_until, char **cause)
+{
+	struct store_jobq q = {.st = st};
+	int rc = store_jobq_start(&q, j, owner, now, lease_until, cause);
+
+	jq_release(&q);
+	return rc;
+}
+
 int store_job_unlease(struct store *st, const struct store_job *j, const char *owner,
                       char **cause)
 {
 	sqlite3_stmt *s;
-	int64_t v[1] = {j->run_id};
 	int rc = -1;
 
 	if (store_begin(st, cause) < 0)
@@ -344,9 +569,6 @@ int store_job_unlease(struct store *st, const struct store_job *j, const char *o
 		if (step_done(st, s, "give a job back", cause) == 0)
 			rc = sqlite3_changes(st->db) == 1 ? 0 : 1;
 	}
-	if (rc == 0 && exec_i64(st, "DELETE FROM job_runs WHERE id = ?", v, 1, "give a job back",
-	                        cause) < 0)
-		rc = -1;
 	if (rc != 0) {
 		store_rollback(st);
 		return rc;
@@ -366,39 +588,12 @@ int store_job_renew(struct store *st, const char *owner, int64_t lease_until, ch
 	return step_done(st, s, "renew leases", cause);
 }
 
-/* started > 0 corrects started_at to when the run really began (it was
- * opened at lease time). */
-static int close_run(struct store *st, int64_t run_id, int64_t started, int64_t now,
-                     const char *outcome, const char *error, char **cause)
-{
-	sqlite3_stmt *s = st_prepare(st,
-	                             "UPDATE job_runs SET ended_at = ?1, outcome = ?2, error = ?3,"
-	                             " started_at = CASE WHEN ?5 > 0 THEN ?5 ELSE started_at END"
-	                             " WHERE id = ?4 AND ended_at IS NULL",
-	                             cause);
-
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, now);
-	st_bind_text(s, 2, outcome);
-	st_bind_text(s, 3, error);
-	sqlite3_bind_int64(s, 4, run_id);
-	sqlite3_bind_int64(s, 5, started);
-	return step_done(st, s, "journal a run's end", cause);
-}
-
 /* Move job j to state/next_run; `owner` non-NULL: only while it holds the lease. */
-static int move_job(struct store *st, const struct store_job *j, const char *owner, int64_t now,
-                    const char *error, const char *state, int64_t next_run, int reset,
+static int move_job(struct store_jobq *q, const struct store_job *j, const char *owner,
+                    int64_t now, const char *error, const char *state, int64_t next_run, int reset,
                     char **cause)
 {
-	sqlite3_stmt *s = st_prepare(st,
-	                             "UPDATE jobs SET state = ?1, next_run = ?2, last_error = ?3,"
-	                             " attempts = CASE WHEN ?4 THEN 0 ELSE attempts END,"
-	                             " lease_owner = NULL, lease_until = NULL, updated_at = ?5"
-	                             " WHERE id = ?6 AND (?7 IS NULL OR (lease_owner = ?7 AND"
-	                             " state = 'running'))",
-	                             cause);
+	sqlite3_stmt *s = jq(q, JQ_MOVE, cause);
 
 	if (!s)
 		return -1;
@@ -410,68 +605,112 @@ static int move_job(struct store *st, const struct store_job *j, const char *own
 	sqlite3_bind_int64(s, 5, now);
 	sqlite3_bind_int64(s, 6, j->id);
 	st_bind_text(s, 7, owner);
-	if (step_done(st, s, "update a job", cause) < 0)
+	if (jq_done(q, s, "update a job", cause) < 0)
 		return -1;
-	return sqlite3_changes(st->db) == 1 ? 0 : 1;
+	return sqlite3_changes(q->st->db) == 1 ? 0 : 1;
+}
+
+/* 1 when `owner` ran job j and it was cancelled meanwhile (the run is then
+ * ours to journal), 0 when not, -1 on error. */
+static int cancelled_run(struct store_jobq *q, const struct store_job *j, const char *owner,
+                         char **cause)
+{
+	sqlite3_stmt *s = jq(q, JQ_CANCELLED_RUN, cause);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, j->id);
+	st_bind_text(s, 2, owner);
+	if (jq_done(q, s, "journal a cancelled run", cause) < 0)
+		return -1;
+	return sqlite3_changes(q->st->db) == 1;
+}
+
+int store_jobq_finish(struct store_jobq *q, const struct store_job *j, const char *owner,
+                      int64_t started, int64_t now, const char *outcome, const char *error,
+                      const char *state, int64_t next_run, int reset_attempts, char **cause)
+{
+	int own, rc, ran = 0;
+
+	if (txn_begin(q->st, &own, cause) < 0)
+		return -1;
+	rc = move_job(q, j, owner, now, error, state, next_run, reset_attempts, cause);
+	if (rc == 1 && owner) /* cancelled while it ran: journal the run, the job stays cancelled */
+		ran = cancelled_run(q, j, owner, cause);
+	if ((rc == 0 || ran == 1) && journal_run(q, j, owner, started > 0 ? started : j->updated_at,
+	                                         now, outcome, error, cause) < 0)
+		rc = -1;
+	if (ran < 0)
+		rc = -1;
+	if (txn_end(q->st, own, rc >= 0, cause) < 0)
+		return -1;
+	return rc;
 }
 
 int store_job_finish(struct store *st, const struct store_job *j, const char *owner,
-                     int64_t started, int64_t now, const char *outcome, const char *error, const char *state, int64_t next_run,
-                     int reset_attempts, char **cause)
+                     int64_t started, int64_t now, const char *outcome, const char *error,
+                     const char *state, int64_t next_run, int reset_attempts, char **cause)
+{
+	struct store_jobq q = {.st = st};
+	int rc = store_jobq_finish(&q, j, owner, started, now, outcome, error, state, next_run,
+	                           reset_attempts, cause);
+
+	jq_release(&q);
+	return rc;
+}
+
+int store_jobq_settle(struct store_jobq *q, const struct store_job *j, int64_t now,
+                      const char *outcome, const char *error, const char *state, int64_t next_run,
+                      char **cause)
 {
 	int own, rc;
 
-	if (txn_begin(st, &own, cause) < 0)
+	if (txn_begin(q->st, &own, cause) < 0)
 		return -1;
-	rc = move_job(st, j, owner, now, error, state, next_run, reset_attempts, cause);
-	if (rc >= 0 && close_run(st, j->run_id, started, now, outcome, error, cause) < 0)
+	rc = move_job(q, j, NULL, now, error, state, next_run, 0, cause);
+	if (rc == 0 && outcome &&
+	    journal_run(q, j, "scheduler", now, now, outcome, error, cause) < 0)
 		rc = -1;
-	if (txn_end(st, own, rc >= 0, cause) < 0)
-		return -1;
-	return rc;
+	return txn_end(q->st, own, rc >= 0, cause);
 }
 
 int store_job_settle(struct store *st, const struct store_job *j, int64_t now, const char *outcome,
                      const char *error, const char *state, int64_t next_run, char **cause)
 {
-	int64_t run;
-	int rc;
+	struct store_jobq q = {.st = st};
+	int rc = store_jobq_settle(&q, j, now, outcome, error, state, next_run, cause);
 
-	if (store_begin(st, cause) < 0)
-		return -1;
-	rc = move_job(st, j, NULL, now, error, state, next_run, 0, cause);
-	if (rc == 0 && outcome) {
-		run = insert_run(st, j->id, j->attempts, "scheduler", now, cause);
-		if (run < 0 || close_run(st, run, 0, now, outcome, error, cause) < 0)
-			rc = -1;
-	}
-	if (rc < 0) {
-		store_rollback(st);
-		return -1;
-	}
-	return store_commit(st, cause);
+	jq_release(&q);
+	return rc;
 }
 
 int store_job_reclaim(struct store *st, int64_t now, const char *keep_owner, int all,
                       char **cause)
 {
-	static const char *const marks =
-	    "UPDATE job_runs SET ended_at = ?1, outcome = 'crashed',"
-	    " error = 'the worker stopped (lease ' || CASE WHEN ?3 THEN 'taken over' ELSE 'expired' END"
-	    " || ')' WHERE ended_at IS NULL AND job_id IN (SELECT id FROM jobs WHERE state = 'running'"
-	    " AND lease_owner IS NOT ?2 AND (lease_until < ?1 OR ?3))";
-	static const char *const moves =
+#define TAKEN " state = 'running' AND lease_owner IS NOT ?2 AND (lease_until < ?1 OR ?3)"
+#define WHY "'the worker stopped (lease ' || CASE WHEN ?3 THEN 'taken over' ELSE 'expired' END || ')'"
+	/* The cut-short run, journaled whole (started when leased); a run row
+	 * left open by a va that journaled at lease time is closed instead. */
+	static const char *const sql[] = {
+	    "INSERT INTO job_runs(job_id, attempt, worker, started_at, ended_at, outcome, error)"
+	    " SELECT id, attempts, lease_owner, updated_at, ?1, 'crashed', " WHY " FROM jobs j"
+	    " WHERE" TAKEN " AND NOT EXISTS (SELECT 1 FROM job_runs r WHERE r.job_id = j.id AND"
+	    " r.ended_at IS NULL)",
+	    "UPDATE job_runs SET ended_at = ?1, outcome = 'crashed', error = " WHY
+	    " WHERE ended_at IS NULL AND job_id IN (SELECT id FROM jobs WHERE" TAKEN ")",
 	    "UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'ready' END,"
 	    " next_run = ?1, last_error = 'the worker stopped while running it', lease_owner = NULL,"
-	    " lease_until = NULL, updated_at = ?1 WHERE state = 'running' AND lease_owner IS NOT ?2"
-	    " AND (lease_until < ?1 OR ?3)";
-	const char *sql[2] = {marks, moves};
+	    " lease_until = NULL, updated_at = ?1 WHERE" TAKEN,
+	};
+#undef WHY
+#undef TAKEN
 	sqlite3_stmt *s;
-	int i, n = 0;
+	size_t i;
+	int n = 0;
 
 	if (store_begin(st, cause) < 0)
 		return -1;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < VA_ARRAY_LEN(sql); i++) {
 		if (!(s = st_prepare(st, sql[i], cause)))
 			break;
 		sqlite3_bind_int64(s, 1, now);
@@ -481,7 +720,7 @@ int store_job_reclaim(struct store *st, int64_t now, const char *keep_owner, int
 			break;
 		n = sqlite3_changes(st->db);
 	}
-	if (i < 2) {
+	if (i < VA_ARRAY_LEN(sql)) {
 		store_rollback(st);
 		return -1;
 	}
@@ -492,8 +731,9 @@ int store_job_cancel(struct store *st, int64_t id, int64_t now, char **cause)
 {
 	int64_t v[2] = {now, id};
 	int rc = exec_i64(st,
-	                  "UPDATE jobs SET state = 'cancelled', lease_owner = NULL, lease_until = NULL,"
-	                  " updated_at = ?1 WHERE id = ?2 AND state IN ('ready','paused','running','dead')",
+	                  "UPDATE jobs SET state = 'cancelled', lease_until = NULL, lease_owner ="
+	                  " CASE WHEN state = 'running' THEN lease_owner END, updated_at = ?1"
+	                  " WHERE id = ?2 AND state IN ('ready','paused','running','dead')",
 	                  v, 2, "cancel a job", cause);
 
 	return rc < 0 ? -1 : rc == 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
+#include <pthread.h>
 
 #include "va/cron.h"
 #include "va/util.h"
@@ -207,13 +208,96 @@ static void test_time_parse(void **state)
 	x_free(&cause);
 }
 
+/* Per-job zones: the same expression in two zones, each DST-correct, while
+ * the process zone is a third one, and from two threads at once (the zone
+ * switch is locked: neither thread ever sees the other's zone). */
+struct zone_case {
+	const char *tz, *expr;
+	int64_t     after, want;
+	int         bad;
+};
+
+static void *zone_worker(void *arg)
+{
+	struct zone_case *c = arg;
+	struct cron cr;
+	int i;
+
+	if (cron_parse(&cr, c->expr, NULL) < 0)
+		c->bad = -1;
+	for (i = 0; i < 2000; i++)
+		if (cron_next_in(&cr, c->tz, c->after) != c->want)
+			c->bad++;
+	return NULL;
+}
+
+static void test_job_zones(void **state)
+{
+	struct cron c = parse_ok("0 9 * * 1-5");
+	struct zone_case paris = {"Europe/Paris", "30 2 * * *", utc("2026-03-28 12:00"),
+	                          utc("2026-03-29 01:00"), 0}; /* 02:30 does not exist: 03:00 CEST */
+	struct zone_case york = {"America/New_York", "30 1 * * *", utc("2026-11-01 05:30"),
+	                         utc("2026-11-02 06:30"), 0}; /* 01:30 repeated: ran once already */
+	pthread_t a, b;
+	char *cause = NULL;
+
+	(void)state;
+	set_tz("Asia/Tokyo");
+	/* Monday 2026-11-23 10:00 UTC: 11:00 in Paris, 05:00 in New York. */
+	assert_int_equal(cron_next_in(&c, "Europe/Paris", utc("2026-11-23 10:00")),
+	                 utc("2026-11-24 08:00"));
+	assert_int_equal(cron_next_in(&c, "America/New_York", utc("2026-11-23 10:00")),
+	                 utc("2026-11-23 14:00"));
+	assert_int_equal(cron_next_in(&c, NULL, utc("2026-11-23 10:00")), utc("2026-11-24 00:00"));
+	assert_string_equal(getenv("TZ"), "Asia/Tokyo"); /* put back */
+	/* Summer: Paris is UTC+2. */
+	assert_int_equal(cron_next_in(&c, "Europe/Paris", utc("2026-07-01 12:00")),
+	                 utc("2026-07-02 07:00"));
+	assert_int_equal(pthread_create(&a, NULL, zone_worker, &paris), 0);
+	assert_int_equal(pthread_create(&b, NULL, zone_worker, &york), 0);
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
+	assert_int_equal(paris.bad, 0);
+	assert_int_equal(york.bad, 0);
+	/* Schedules carry their zone. */
+	{
+		struct schedule s;
+		assert_int_equal(schedule_parse(&s, "cron", "0 9 * * 1-5", &cause), 0);
+		s.tz = "America/New_York";
+		assert_int_equal(schedule_next(&s, utc("2026-11-23 10:00")), utc("2026-11-23 14:00"));
+	}
+	/* A local --at time in a zone. */
+	assert_int_equal(schedule_time_parse_in("2026-12-01 09:00", "Asia/Kolkata", 0, &cause),
+	                 utc("2026-12-01 03:30"));
+}
+
+static void test_zone_check(void **state)
+{
+	static const char *const bad[] = {"Mars/Olympus", "", "../../etc/passwd", "/etc/localtime",
+	                                  "Europe/Paris;rm", "Europe"};
+	char *cause = NULL;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(cron_zone_check("Europe/Paris", &cause), 0);
+	assert_int_equal(cron_zone_check("UTC", &cause), 0);
+	assert_int_equal(cron_zone_check("America/Argentina/Buenos_Aires", &cause), 0);
+	for (i = 0; i < VA_ARRAY_LEN(bad); i++) {
+		assert_int_equal(cron_zone_check(bad[i], &cause), -1);
+		assert_non_null(strstr(cause, "unknown time zone"));
+		free(cause);
+		cause = NULL;
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_errors),  cmocka_unit_test(test_basic_utc),
 	    cmocka_unit_test(test_dst_new_york),  cmocka_unit_test(test_dst_berlin),
 	    cmocka_unit_test(test_local_to_utc),  cmocka_unit_test(test_schedules),
-	    cmocka_unit_test(test_time_parse),
+	    cmocka_unit_test(test_time_parse),    cmocka_unit_test(test_job_zones),
+	    cmocka_unit_test(test_zone_check),
 	};
 	return cmocka_run_group_tests_name("cron", tests, NULL, NULL);
 }

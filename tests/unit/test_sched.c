@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "va/sched.h"
 #include "va/store.h"
@@ -51,10 +52,32 @@ static enum job_status slow_run(struct job_run *r, char **error)
 	return JOB_OK;
 }
 
+static int64_t order[64]; /* job ids in the order they started */
+static int     norder;
+
+static enum job_status order_run(struct job_run *r, char **error)
+{
+	int i = __atomic_fetch_add(&norder, 1, __ATOMIC_SEQ_CST);
+
+	if (i < (int)VA_ARRAY_LEN(order))
+		order[i] = r->job->id;
+	return count_run(r, error);
+}
+
 static const struct job_kind k_count = {.name = "count", .summary = "", .run = count_run};
+static enum job_status order_slow_run(struct job_run *r, char **error)
+{
+	usleep(150000);
+	return order_run(r, error);
+}
+
+static const struct job_kind k_order = {.name = "order", .summary = "", .run = order_run};
+static const struct job_kind k_order_slow = {.name = "order_slow", .summary = "",
+                                             .run = order_slow_run};
 static const struct job_kind k_flaky = {.name = "flaky", .summary = "", .run = flaky_run};
 static const struct job_kind k_slow = {.name = "slow", .summary = "", .run = slow_run};
-static const struct job_kind *const kinds[] = {&k_count, &k_flaky, &k_slow};
+static const struct job_kind *const kinds[] = {&k_count, &k_flaky, &k_slow, &k_order,
+                                               &k_order_slow};
 
 struct fixture {
 	char          dir[64];
@@ -73,6 +96,7 @@ static int setup(void **state)
 	f->st = store_open(f->db, &cause);
 	assert_non_null(f->st);
 	memset(counts, 0, sizeof counts);
+	norder = 0;
 	*state = f;
 	return 0;
 }
@@ -97,7 +121,14 @@ static int teardown(void **state)
 	return 0;
 }
 
+static struct sched *start_ahead(struct fixture *f, int workers, int ahead);
+
 static struct sched *start(struct fixture *f, int workers)
+{
+	return start_ahead(f, workers, 0);
+}
+
+static struct sched *start_ahead(struct fixture *f, int workers, int ahead)
 {
 	struct sched_opts o;
 	struct sched *s;
@@ -110,10 +141,28 @@ static struct sched *start(struct fixture *f, int workers)
 	o.nkinds = VA_ARRAY_LEN(kinds);
 	o.poll_ms = 50;
 	o.lease_check_ms = 100;
+	o.ahead = ahead;
 	s = sched_start(&o, &cause);
 	if (!s)
 		fail_msg("sched_start: %s", cause);
 	return s;
+}
+
+static int64_t add_prio(struct fixture *f, const char *kind, int64_t next_run, int priority)
+{
+	struct store_job j;
+	char *cause = NULL;
+	int existed;
+	int64_t id;
+
+	memset(&j, 0, sizeof j);
+	j.kind = (char *)kind;
+	j.next_run = next_run;
+	j.priority = priority;
+	j.created_at = sched_now_ms();
+	id = store_job_add(f->st, &j, &existed, &cause);
+	assert_true(id > 0);
+	return id;
 }
 
 static int64_t add(struct fixture *f, const char *kind, const char *schedule, const char *spec,
@@ -464,6 +513,171 @@ static void test_stop_checkpoints(void **state)
 	assert_int_equal(store_job_run_count(f->st, 0, NULL, &cause), 2); /* c never started */
 }
 
+
+/* Priorities: when more jobs are due than workers, a high-priority job due
+ * now is leased (and run) before low-priority jobs that were due earlier;
+ * every due job still runs once workers are free. */
+static void test_priority_order(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = sched_now_ms(), high, normal, low[10];
+	struct store_job *due;
+	struct sched *s;
+	char *cause = NULL;
+	size_t n;
+	int i;
+
+	for (i = 0; i < 10; i++)
+		low[i] = add_prio(f, "order", now - 10000 + i, JOB_PRIORITY_LOW);
+	normal = add_prio(f, "order", now - 5000, JOB_PRIORITY_NORMAL);
+	high = add_prio(f, "order", now - 1, JOB_PRIORITY_HIGH);
+	add_prio(f, "order", now + 3600 * 1000, JOB_PRIORITY_HIGH); /* not due: not leased */
+	assert_int_equal(store_job_due(f->st, now, 3, &due, &n, &cause), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(due[0].id, high);
+	assert_int_equal(due[1].id, normal);
+	assert_int_equal(due[2].id, low[0]);
+	store_jobs_free(due, n);
+	s = start(f, 1);
+	wait_idle(f, 10);
+	sched_stop(s);
+	assert_int_equal(norder, 12);
+	assert_int_equal(order[0], high);
+	assert_int_equal(order[1], normal);
+	for (i = 0; i < 10; i++)
+		assert_int_equal(order[2 + i], low[i]); /* then by due time */
+}
+
+/* No starvation: a job overdue by more than the starvation window gets a
+ * share of every lease batch (a quarter, at least one) whatever its
+ * priority, so a flood of high-priority work cannot hold it back for ever. */
+static void test_priority_no_starvation(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = sched_now_ms(), old_low, id;
+	struct store_jobq *q = store_jobq_new(f->st);
+	struct store_job *due;
+	char *cause = NULL;
+	size_t n, i;
+	int seen;
+
+	old_low = add_prio(f, "count", now - 120 * 1000, JOB_PRIORITY_LOW);
+	for (i = 0; i < 20; i++)
+		add_prio(f, "count", now - 1000, JOB_PRIORITY_HIGH);
+	/* Without a window: the high-priority flood fills the batch. */
+	assert_int_equal(store_jobq_due(q, now, 0, JOB_PRIORITY_LOW, 8, &due, &n, &cause), 0);
+	assert_int_equal(n, 8);
+	for (i = 0, seen = 0; i < n; i++)
+		seen |= due[i].id == old_low;
+	assert_false(seen);
+	store_jobs_free(due, n);
+	/* Starving for 60 s: it comes first, and only once. */
+	assert_int_equal(store_jobq_due(q, now, now - 60 * 1000, JOB_PRIORITY_LOW, 8, &due, &n, &cause), 0);
+	assert_int_equal(n, 8);
+	assert_int_equal(due[0].id, old_low);
+	for (i = 1; i < n; i++)
+		assert_int_equal(due[i].priority, JOB_PRIORITY_HIGH);
+	store_jobs_free(due, n);
+	/* A low job that has not waited that long stays behind. */
+	id = add_prio(f, "count", now - 30 * 1000, JOB_PRIORITY_LOW);
+	assert_int_equal(store_jobq_due(q, now, now - 60 * 1000, JOB_PRIORITY_LOW, 4, &due, &n, &cause), 0);
+	for (i = 0, seen = 0; i < n; i++)
+		seen |= due[i].id == id;
+	assert_false(seen);
+	store_jobs_free(due, n);
+	store_jobq_free(q);
+}
+
+/* A database from before priorities (schema latest - 1) migrates: jobs get
+ * their kind's priority, and the lease order uses it. */
+static void test_priority_migration(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const kinds_old[] = {"send_reply", "noop", "sync"};
+	int64_t now = sched_now_ms();
+	struct store_job *due;
+	char *cause = NULL, *sql, *err = NULL;
+	sqlite3 *db;
+	size_t n, i;
+
+	store_close(f->st);
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	sql = xasprintf("DROP INDEX jobs_lease; ALTER TABLE jobs DROP COLUMN priority;"
+	                " PRAGMA user_version = %d;", store_schema_latest() - 1);
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("downgrade: %s", err);
+	free(sql);
+	for (i = 0; i < VA_ARRAY_LEN(kinds_old); i++) {
+		sql = xasprintf("INSERT INTO jobs(kind, next_run, created_at, updated_at)"
+		                " VALUES ('%s', %lld, 0, 0)", kinds_old[i], (long long)(now - 1000 + (int64_t)i));
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		free(sql);
+	}
+	sqlite3_close(db);
+	f->st = store_open(f->db, &cause);
+	assert_non_null(f->st);
+	assert_int_equal(store_schema_version(f->st), store_schema_latest());
+	assert_int_equal(store_job_due(f->st, now, 10, &due, &n, &cause), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(due[0].kind, "sync");
+	assert_int_equal(due[0].priority, JOB_PRIORITY_HIGH);
+	assert_string_equal(due[1].kind, "noop");
+	assert_int_equal(due[1].priority, JOB_PRIORITY_NORMAL);
+	assert_string_equal(due[2].kind, "send_reply");
+	assert_int_equal(due[2].priority, JOB_PRIORITY_LOW);
+	store_jobs_free(due, n);
+}
+
+/* A high-priority job that falls due while the lease-ahead is full of low
+ * ones overtakes those already leased: it runs next. */
+static void test_priority_overtakes_leased(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = sched_now_ms(), high;
+	struct sched *s;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		add_prio(f, "order_slow", now - 1000 + i, JOB_PRIORITY_LOW);
+	s = start_ahead(f, 1, 2); /* one running, one leased and waiting */
+	usleep(50000);
+	high = add_prio(f, "order_slow", sched_now_ms(), JOB_PRIORITY_HIGH);
+	wait_idle(f, 10);
+	sched_stop(s);
+	assert_int_equal(norder, 5);
+	if (order[1] != high)
+		fail_msg("the high-priority job ran at position %d",
+		         order[0] == high ? 0 : order[2] == high ? 2 : order[3] == high ? 3 : 4);
+}
+
+/* The journal: a run's row is written whole when it ends; a run whose job
+ * was cancelled meanwhile is journaled too, and the job stays cancelled. */
+static void test_journal_cancelled_run(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = sched_now_ms(), id = add(f, "count", "once", NULL, now);
+	struct store_job j = get(f, id), d;
+	char *cause = NULL;
+
+	assert_int_equal(store_job_start(f->st, &j, "w:1", now, now + 60000, &cause), 0);
+	assert_int_equal(store_job_run_count(f->st, id, NULL, &cause), 0); /* not ended yet */
+	assert_int_equal(store_job_cancel(f->st, id, now + 1, &cause), 0);
+	assert_int_equal(store_job_finish(f->st, &j, "w:1", now + 2, now + 5, "ok", NULL, "done", 0, 0,
+	                                  &cause),
+	                 1);
+	assert_int_equal(store_job_run_count(f->st, id, "ok", &cause), 1);
+	d = get(f, id);
+	assert_string_equal(d.state, "cancelled");
+	assert_null(d.lease_owner);
+	store_job_release(&d);
+	/* A second late finish journals nothing more. */
+	assert_int_equal(store_job_finish(f->st, &j, "w:1", now + 2, now + 6, "ok", NULL, "done", 0, 0,
+	                                  &cause),
+	                 1);
+	assert_int_equal(store_job_run_count(f->st, id, NULL, &cause), 1);
+	store_job_release(&j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -477,6 +691,11 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_retry_then_dead, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_misfire_and_expiry, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stop_checkpoints, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_priority_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_priority_no_starvation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_priority_migration, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_priority_overtakes_leased, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_journal_cancelled_run, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
 }
