@@ -68,7 +68,7 @@ DURATION=$SOAK_SECONDS RATE=$SOAK_RATE bash tests/bench/soak.sh >"$W/soak.out" 2
 		[mbox]="mbox splitting" [conf]="va.conf" [keymap]="keymap files" [theme]="theme files"
 		[csv]="CSV loading, type inference, statistics" [cron]="cron expressions and next runs"
 		[oauth]="OAuth token endpoint JSON" [llm]="LLM verdict JSON" [rules]="rule files and evaluation"
-		[template]="reply templates")
+		[template]="reply templates" [utf7]="modified UTF-7 (Gmail labels, mailbox names)")
 	tail -n +2 build-fuzz/summary.tsv 2>/dev/null | while IFS=$'\t' read -r t s runs eps corpus result; do
 		printf '| %s | %s | %s | %s | %s | %s |\n' "$t" "${what[$t]:-}" "$runs" "$eps" "$corpus" "$result"
 	done

@@ -134,6 +134,8 @@ char *imap_utf7_decode(const char *mutf7)
 	struct strbuf sb = STRBUF_INIT;
 	const char *p = mutf7, *end;
 
+	if (!utf8_valid(mutf7, strlen(mutf7)))
+		return NULL; /* raw bytes (UTF8=ACCEPT servers) must at least be UTF-8 */
 	while (*p) {
 		if (*p != '&') {
 			sb_addc(&sb, *p++);
@@ -171,7 +173,8 @@ static char *label_in(const char *wire)
 	if (!*wire || *wire == '\\')
 		return NULL;
 	if (!(s = imap_utf7_decode(wire)))
-		s = xstrdup(wire); /* not modified UTF-7: keep the server's bytes */
+		s = utf8_sanitize(wire, strlen(wire)); /* not modified UTF-7: the server's
+		                                          text, invalid bytes replaced */
 	for (p = s; *p; p++)
 		if (*p == ' ')
 			sb_adds(&sb, NBSP);
