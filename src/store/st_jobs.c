@@ -373,7 +373,7 @@ static int due_rows(struct store_jobq *q, sqlite3_stmt *s, size_t skip, size_t l
                     struct store_job **out, size_t *n, size_t *cap, char **cause)
 {
 	size_t i;
-	int rc;
+	int rc = SQLITE_DONE;
 
 	while (*n < limit && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(s, 0);
