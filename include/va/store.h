@@ -591,11 +591,17 @@ struct store_key {
 	int64_t  thread_id; /* 0: none */
 	unsigned flags;     /* MSG_* */
 };
-/* The keys of what store_message_list would return, in its order (newest
- * first; best match first for searches, then newest, then highest id);
- * q->limit and q->offset apply.  *out (caller frees) has *n entries. */
+/* The keys of what store_message_list would return, newest first, then the
+ * highest id; searches too (the list orders them by rank, these by date, as
+ * the inbox shows them); q->limit and q->offset apply.  *out (caller frees)
+ * has *n entries. */
 int store_message_keys(struct store *st, const struct store_query *q, struct store_key **out,
                        size_t *n, char **cause);
+/* The ids of every message, in any folder, that the search (va's syntax, as
+ * store_query.search) matches, ascending: the FTS index alone, no ranking.
+ * *out (caller frees; NULL when none) has *n entries. */
+int store_search_ids(struct store *st, const char *search, int64_t **out, size_t *n,
+                     char **cause);
 /* Light rows (as store_message_list) of the given ids, by ascending id; ids
  * no longer stored are left out.  Free with store_messages_free. */
 int store_messages_by_id(struct store *st, const int64_t *ids, size_t nids, struct message **out,

@@ -482,26 +482,85 @@ static int keys_plain(const struct store_query *q)
 	return !q->category && !q->from && !q->owed && !q->waiting && !q->thread_id;
 }
 
-static void keys_sql(struct qbuild *b, const struct store_query *q, const char *fts)
+/* Searches are listed newest first like the folder, not by rank: the FTS
+ * index only selects the rows (bm25 over every hit was most of a search's
+ * time), and `sorted` asks the caller to sort them in memory (cheaper than
+ * SQLite's temporary b-tree) unless a LIMIT needs the order in SQL. */
+static void keys_sql(struct qbuild *b, const struct store_query *q, const char *fts, int *sorted)
 {
 	int plain = keys_plain(q);
 
 	sb_init(&b->sql);
 	if (fts)
-		sb_addf(&b->sql, "SELECT m.id, m.flags, m.thread_id FROM messages_fts JOIN messages m%s"
-		                 " ON m.id = messages_fts.rowid",
+		sb_addf(&b->sql, "SELECT m.id, m.flags, m.thread_id, m.date FROM messages_fts"
+		                 " JOIN messages m%s ON m.id = messages_fts.rowid",
 		        plain ? " INDEXED BY messages_keys" : "");
 	else
-		sb_addf(&b->sql, "SELECT m.id, m.flags, m.thread_id FROM messages m%s",
+		sb_addf(&b->sql, "SELECT m.id, m.flags, m.thread_id, m.date FROM messages m%s",
 		        plain ? " INDEXED BY messages_list" : "");
 	build_where_as(b, q, fts, 1);
-	if (fts)
-		sb_adds(&b->sql, " ORDER BY bm25(messages_fts, 10.0, 5.0, 5.0, 2.0, 1.0), m.date DESC,"
-		                 " m.id DESC");
-	else
+	*sorted = !fts || q->limit > 0;
+	if (*sorted)
 		sb_adds(&b->sql, " ORDER BY m.date DESC, m.id DESC");
 	if (q->limit > 0)
 		sb_addf(&b->sql, " LIMIT %d OFFSET %d", q->limit, q->offset);
+}
+
+/* A key with the date it is listed by, while a search's keys are sorted. */
+struct dated_key {
+	struct store_key k;
+	int64_t date;
+};
+
+/* Newest first, then the highest id: the folder's order (messages_list). */
+static int cmp_dated(const void *a, const void *b)
+{
+	const struct dated_key *x = a, *y = b;
+
+	if (x->date != y->date)
+		return x->date < y->date ? 1 : -1;
+	return x->k.id < y->k.id ? 1 : x->k.id > y->k.id ? -1 : 0;
+}
+
+static void key_column(sqlite3_stmt *s, struct store_key *k)
+{
+	k->id = sqlite3_column_int64(s, 0);
+	k->flags = (unsigned)sqlite3_column_int(s, 1);
+	k->thread_id = sqlite3_column_int64(s, 2);
+}
+
+/* Every row of s as keys, in the order they come (`sorted`) or sorted here
+ * by cmp_dated; returns the last sqlite3_step's code. */
+static int keys_read(sqlite3_stmt *s, int sorted, struct store_key **out, size_t *n)
+{
+	struct dated_key *d = NULL;
+	size_t cap = 0, count = 0, i;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 1024;
+			if (sorted)
+				*out = xrealloc(*out, cap * sizeof(**out));
+			else
+				d = xrealloc(d, cap * sizeof(*d));
+		}
+		if (sorted) {
+			key_column(s, &(*out)[count++]);
+			continue;
+		}
+		key_column(s, &d[count].k);
+		d[count++].date = sqlite3_column_int64(s, 3);
+	}
+	*n = count;
+	if (sorted || count == 0)
+		return rc;
+	qsort(d, count, sizeof(*d), cmp_dated);
+	*out = xmalloc(count * sizeof(**out));
+	for (i = 0; i < count; i++)
+		(*out)[i] = d[i].k;
+	free(d);
+	return rc;
 }
 
 int store_message_keys(struct store *st, const struct store_query *q, struct store_key **out,
@@ -509,10 +568,8 @@ int store_message_keys(struct store *st, const struct store_query *q, struct sto
 {
 	struct qbuild b = {STRBUF_INIT, NULL, NULL, NULL, NULL, NULL, 0};
 	char *fts = q->search ? store_search_syntax(q->search) : NULL;
-	struct store_key *keys = NULL;
-	size_t cap = 0, count = 0;
 	sqlite3_stmt *s;
-	int rc;
+	int rc, sorted;
 
 	*out = NULL;
 	*n = 0;
@@ -520,7 +577,7 @@ int store_message_keys(struct store *st, const struct store_query *q, struct sto
 		free(fts);
 		return 0;
 	}
-	keys_sql(&b, q, fts);
+	keys_sql(&b, q, fts, &sorted);
 	s = st_prepare(st, b.sql.buf, cause);
 	sb_release(&b.sql);
 	if (!s) {
@@ -528,28 +585,49 @@ int store_message_keys(struct store *st, const struct store_query *q, struct sto
 		return -1;
 	}
 	bind_all(s, &b);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 1024;
-			keys = xrealloc(keys, cap * sizeof(*keys));
-		}
-		keys[count].id = sqlite3_column_int64(s, 0);
-		keys[count].flags = (unsigned)sqlite3_column_int(s, 1);
-		keys[count].thread_id = sqlite3_column_int64(s, 2);
-		count++;
-	}
+	rc = keys_read(s, sorted, out, n);
 	if (rc != SQLITE_DONE) {
 		if (fts)
 			set_cause(cause, "cannot search for \"%s\": %s", q->search, sqlite3_errmsg(st->db));
 		else
 			st_fail(st, cause, "list messages");
-		free(keys);
-		keys = NULL;
-		count = 0;
+		x_free(out);
+		*n = 0;
 	}
 	sqlite3_finalize(s);
 	free(fts);
-	*out = keys;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_search_ids(struct store *st, const char *search, int64_t **out, size_t *n,
+                     char **cause)
+{
+	char *fts = store_search_syntax(search ? search : "");
+	sqlite3_stmt *s = NULL;
+	size_t cap = 0, count = 0;
+	int rc = SQLITE_DONE;
+
+	*out = NULL;
+	*n = 0;
+	if (*fts && !(s = st_prepare(st, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?"
+	                                 " ORDER BY rowid", cause))) {
+		free(fts);
+		return -1;
+	}
+	if (s) {
+		st_bind_text(s, 1, fts);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			xgrow((void **)out, &cap, count + 1, sizeof(**out));
+			(*out)[count++] = sqlite3_column_int64(s, 0);
+		}
+		if (rc != SQLITE_DONE) {
+			set_cause(cause, "cannot search for \"%s\": %s", search, sqlite3_errmsg(st->db));
+			x_free(out);
+			count = 0;
+		}
+		sqlite3_finalize(s);
+	}
+	free(fts);
 	*n = count;
 	return rc == SQLITE_DONE ? 0 : -1;
 }

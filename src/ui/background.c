@@ -4,9 +4,10 @@
  * threads with their own store connections) so mail syncs, classification,
  * rules, follow-ups and replies happen while the person reads.  Workers post
  * events to a queue; the main loop drains it here, keeps the status line's
- * job note current and reloads the inbox when a mail job finished.  When a
- * daemon runs the jobs, the TUI watches SQLite's data_version once a second
- * and reloads the inbox when another process wrote to the database.
+ * job note current and has the inbox read again when a mail job finished.
+ * When a daemon runs the jobs, the TUI watches SQLite's data_version once a
+ * second and has the inbox read again when another process wrote to the
+ * database.  Those reads run on reload.c's reader thread, off the UI's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,10 +123,8 @@ int ui_jobs_drain(struct ui *ui)
 		free(ev.text);
 		flags |= UI_DRAW;
 	}
-	if (reload && ui->tabs[TAB_INBOX]) {
-		pane_inbox_load(ui->tabs[TAB_INBOX]);
-		flags |= UI_DRAW;
-	}
+	if (reload)
+		reload_request(ui); /* read by the reader thread; installed when it answers */
 	/* the Jobs pane, when it is the one shown, follows the jobs live */
 	if (flags && ui->tab == TAB_JOBS && ui->tabs[TAB_JOBS] && ui->tabs[TAB_JOBS]->ops->show)
 		ui->tabs[TAB_JOBS]->ops->show(ui->tabs[TAB_JOBS]);
@@ -144,8 +143,7 @@ int ui_jobs_tick(struct ui *ui)
 	if (!ui->follow || (v = store_data_version(ui->app->store)) == ui->data_version)
 		return 0;
 	ui->data_version = v;
-	if (ui->tabs[TAB_INBOX])
-		pane_inbox_load(ui->tabs[TAB_INBOX]);
+	reload_request(ui);
 	if (ui->tab == TAB_JOBS && ui->tabs[TAB_JOBS] && ui->tabs[TAB_JOBS]->ops->show)
 		ui->tabs[TAB_JOBS]->ops->show(ui->tabs[TAB_JOBS]);
 	return UI_DRAW;

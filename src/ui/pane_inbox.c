@@ -15,10 +15,13 @@
  * so memory and time do not grow with the folder beyond 24 bytes a row.
  *
  * Tags are kept as a sorted set of message ids, so they survive reloads; a
- * search (FTS5 through store_search_syntax) and a limit (unread, flagged, a
- * category, from:TEXT) narrow what the keys query returns.  The thread view
- * (threads.c) maps screen rows to keys; a collapsed thread's row stands for
- * all of its messages when tagged or triaged.
+ * limit (unread, flagged, a category, from:TEXT) narrows what the keys query
+ * returns, and a search narrows those keys in memory to the ids the FTS index
+ * matches (store_search_ids): a search costs an index lookup, not a read of
+ * its rows, and lists its matches newest first like the folder (`va search`
+ * ranks them).  The thread view (threads.c) maps screen rows to keys; a
+ * collapsed thread's row stands for all of its messages when tagged or
+ * triaged.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -29,6 +32,7 @@
 #include "ui_internal.h"
 #include "va/actions.h"
 #include "va/app.h"
+#include "va/log.h"
 #include "va/store.h"
 #include "va/util.h"
 
@@ -37,6 +41,8 @@ enum { FLAG_COLS = 3, DATE_COLS = 10, GAP = 1, MIN_SENDER = 16, MAX_SENDER = 28 
 struct inbox {
 	struct store_key *keys;   /* every row of the list, in order */
 	size_t n;
+	struct store_key *all;    /* the list without the search, as last read */
+	size_t nall;
 	struct message *win;      /* light rows near the screen, by ascending id */
 	size_t nwin;
 	size_t win_from, win_to;  /* the rows they were read for; equal: none */
@@ -54,6 +60,7 @@ struct inbox {
 	size_t nopen;
 	int64_t *recos;           /* sorted: messages of the window with pending recommendations */
 	size_t nrecos;
+	uint64_t gen;             /* see pane_inbox_gen */
 };
 
 static void win_clear(struct inbox *in)
@@ -132,6 +139,7 @@ static void win_read(struct pane *p, size_t row)
 	size_t from = row > h ? row - h : 0, to = row + 2 * h < in->nrows ? row + 2 * h : in->nrows;
 	int64_t *ids = xmalloc((to - from + 1) * sizeof(*ids));
 	char *cause = NULL;
+	int64_t t0 = ui_now_us();
 
 	win_clear(in);
 	for (i = from; i < to; i++)
@@ -146,6 +154,8 @@ static void win_read(struct pane *p, size_t row)
 	in->win_from = from;
 	in->win_to = to;
 	free(ids);
+	log_debug("inbox: rows %zu-%zu read in %.2f ms", from, to,
+	          (double)(ui_now_us() - t0) / 1000);
 }
 
 /* The light row drawn on `row`, read with its neighbours when it is not in
@@ -308,6 +318,18 @@ static void inbox_draw_row(struct pane *p, WINDOW *w, int y, size_t row, int sel
 	free(badge);
 }
 
+/* The list without the search (when one narrows it) sees a read flag too. */
+static void all_set_seen(struct inbox *in, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; in->keys != in->all && i < in->nall; i++)
+		if (in->all[i].id == id) {
+			in->all[i].flags |= MSG_SEEN;
+			return;
+		}
+}
+
 /* Opening a message reads it: an action (undoable), reflected in the row. */
 static void mark_read(struct pane *p, struct message *m)
 {
@@ -325,6 +347,8 @@ static void mark_read(struct pane *p, struct message *m)
 	action_outcome_release(&o);
 	m->flags |= MSG_SEEN;
 	row_key(in, p->sel)->flags |= MSG_SEEN;
+	all_set_seen(in, m->id);
+	in->gen++; /* a reload asked for before this may not have it */
 	if ((light = win_find(in, m->id)) != NULL)
 		light->flags |= MSG_SEEN;
 	if (p->ui->unread)
@@ -511,12 +535,21 @@ static char *inbox_title(struct pane *p)
 	                 in->ntags ? " \xc2\xb7 tagged" : "");
 }
 
+static void keys_drop(struct inbox *in)
+{
+	if (in->keys != in->all)
+		free(in->keys);
+	free(in->all);
+	in->keys = in->all = NULL;
+	in->n = in->nall = 0;
+}
+
 static void inbox_free(struct pane *p)
 {
 	struct inbox *in = p->data;
 
 	win_clear(in);
-	free(in->keys);
+	keys_drop(in);
 	free(in->rows);
 	free(in->open);
 	free(in->tags);
@@ -543,6 +576,103 @@ struct pane *pane_inbox_new(struct ui *ui)
 	return pane_new(&inbox_ops, ui, xcalloc(1, sizeof(struct inbox)));
 }
 
+/* Show keys (n; in->all or an array of the list's own) as the list's rows,
+ * counted for the status line. */
+static void keys_show(struct pane *p, struct store_key *keys, size_t n)
+{
+	struct inbox *in = p->data;
+	size_t i;
+
+	if (in->keys != in->all && in->keys != keys)
+		free(in->keys);
+	in->keys = keys;
+	in->n = n;
+	rows_build(in);
+	p->ui->total = n;
+	p->ui->unread = 0;
+	for (i = 0; i < n; i++)
+		p->ui->unread += !(keys[i].flags & MSG_SEEN);
+}
+
+/* Copy to out the keys whose id is in ids (nids, ascending); their count.
+ * A bitmap of the ids' range when it is not sparse, else a binary search. */
+static size_t keys_matching(const struct store_key *keys, size_t n, const int64_t *ids,
+                            size_t nids, struct store_key *out)
+{
+	uint64_t span = nids ? (uint64_t)(ids[nids - 1] - ids[0]) + 1 : 0, off;
+	unsigned char *bits = NULL;
+	size_t i, m = 0;
+
+	if (nids && span / 8 <= 64 * (n + nids) + 4096) {
+		bits = xcalloc(span / 8 + 1, 1);
+		for (i = 0; i < nids; i++)
+			bits[(ids[i] - ids[0]) / 8] |=
+			    (unsigned char)(1u << ((ids[i] - ids[0]) % 8));
+	}
+	for (i = 0; nids && i < n; i++) {
+		off = (uint64_t)(keys[i].id - ids[0]);
+		if (bits ? keys[i].id >= ids[0] && off < span && (bits[off / 8] >> (off % 8) & 1)
+		         : bsearch(&keys[i].id, ids, nids, sizeof(*ids), cmp_id) != NULL)
+			out[m++] = keys[i];
+	}
+	free(bits);
+	return m;
+}
+
+/* Narrow the list without the search to what the search matches: ids from
+ * the FTS index, order and flags from the keys in memory.  An error leaves
+ * the list empty (and says why on the status line). */
+static void search_apply(struct pane *p)
+{
+	struct inbox *in = p->data;
+	struct store_key *keys = xmalloc((in->nall ? in->nall : 1) * sizeof(*keys));
+	int64_t *ids = NULL, t0 = ui_now_us();
+	size_t nids = 0, n;
+	char *cause = NULL;
+
+	if (store_search_ids(p->ui->app->store, in->search, &ids, &nids, &cause) < 0) {
+		status_error(p->ui, "cannot list the search: %s", cause ? cause : "?");
+		free(cause);
+	}
+	n = keys_matching(in->all, in->nall, ids, nids, keys);
+	free(ids);
+	keys_show(p, keys, n);
+	log_debug("inbox: search of %zu ids kept %zu of %zu rows in %.2f ms", nids, n, in->nall,
+	          (double)(ui_now_us() - t0) / 1000);
+}
+
+void pane_inbox_query(struct pane *p, struct store_query *q)
+{
+	struct inbox *in = p->data;
+
+	memset(q, 0, sizeof(*q));
+	q->folder = p->ui->folder;
+	q->category = in->category;
+	q->from = in->from;
+	q->unread = in->unread;
+	q->flagged = in->flagged;
+	q->owed = in->owed;
+	q->waiting = in->waiting;
+}
+
+uint64_t pane_inbox_gen(struct pane *p)
+{
+	return ((struct inbox *)p->data)->gen;
+}
+
+void pane_inbox_install(struct pane *p, struct store_key *keys, size_t n)
+{
+	struct inbox *in = p->data;
+
+	keys_drop(in);
+	in->keys = in->all = keys;
+	in->n = in->nall = n;
+	if (in->search)
+		search_apply(p);
+	else
+		keys_show(p, in->all, in->nall);
+}
+
 /* Read the keys of every row again (after any change: flags, moves, new
  * mail); the light rows are read again as they are drawn. */
 void pane_inbox_load(struct pane *p)
@@ -551,31 +681,18 @@ void pane_inbox_load(struct pane *p)
 	struct store_query q;
 	struct store_key *keys = NULL;
 	char *cause = NULL;
-	size_t n = 0, i;
+	size_t n = 0;
+	int64_t t0 = ui_now_us();
 
-	memset(&q, 0, sizeof q);
-	q.folder = p->ui->folder;
-	q.search = in->search;
-	q.category = in->category;
-	q.from = in->from;
-	q.unread = in->unread;
-	q.flagged = in->flagged;
-	q.owed = in->owed;
-	q.waiting = in->waiting;
+	pane_inbox_query(p, &q);
 	if (store_message_keys(p->ui->app->store, &q, &keys, &n, &cause) < 0) {
-		status_error(p->ui, "cannot list %s: %s", in->search ? "the search" : p->ui->folder,
-		             cause ? cause : "?");
+		status_error(p->ui, "cannot list %s: %s", p->ui->folder, cause ? cause : "?");
 		free(cause);
 		return;
 	}
-	free(in->keys);
-	in->keys = keys;
-	in->n = n;
-	rows_build(in);
-	p->ui->total = n;
-	p->ui->unread = 0;
-	for (i = 0; i < n; i++)
-		p->ui->unread += !(keys[i].flags & MSG_SEEN);
+	in->gen++;
+	log_debug("inbox: %zu keys read in %.2f ms", n, (double)(ui_now_us() - t0) / 1000);
+	pane_inbox_install(p, keys, n);
 }
 
 /* Every message of thread t (a collapsed row acts on all of them). */
@@ -640,7 +757,12 @@ int pane_inbox_search(struct pane *p, const char *query)
 	if (query && *query)
 		in->search = xstrdup(query);
 	p->sel = p->top = 0;
-	pane_inbox_load(p);
+	if (!in->all) /* the list without the search is read on every change: narrow it */
+		pane_inbox_load(p);
+	else if (in->search)
+		search_apply(p);
+	else
+		keys_show(p, in->all, in->nall);
 	if (in->search)
 		status_info(p->ui, "%zu message%s match \"%s\"", in->n, in->n == 1 ? "" : "s",
 		            in->search);

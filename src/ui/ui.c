@@ -2,10 +2,12 @@
  * ui: the terminal interface's main thread (DESIGN "Threads", STYLE 7).  It
  * owns curses: set-up, the layout (pane bar, main area, status line, an
  * optional overlay), the poll loop over the terminal, a self-pipe wake-up fd
- * and SIGWINCH, and one redraw per loop turn (wnoutrefresh per window, one
- * doupdate).  Signal handlers only set a flag and write to the pipe.  While
- * the prompt (prompt.c) is open it takes every key and replaces the status
- * line; the inbox preview split (preview.c) replaces the main window.
+ * and SIGWINCH, the jobs' events and the inbox reader's answers (reload.c),
+ * and one redraw per loop turn (wnoutrefresh per window, one doupdate).  With
+ * log_level = debug it logs each key's time from reading it to doupdate.
+ * Signal handlers only set a flag and write to the pipe.  While the prompt
+ * (prompt.c) is open it takes every key and replaces the status line; the
+ * inbox preview split (preview.c) replaces the main window.
  *
  * Start-up: options, app_open, the log (a file, never the screen), curses,
  * theme and keymap, a first frame, the local rescan and the inbox list, then
@@ -21,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ui_internal.h"
@@ -322,11 +325,32 @@ static int read_keys(struct ui *ui)
 	return flags;
 }
 
+int64_t ui_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Keys read at t[0] (µs), handled by t[1]: log how long the person waited
+ * for the screen, key to doupdate (debug level; the TUI bench reads it). */
+static void log_key_time(const int64_t t[2])
+{
+	int64_t t2 = ui_now_us();
+
+	log_debug("ui: keys handled in %.2f ms, drawn in %.2f ms, %.2f ms in all",
+	          (double)(t[1] - t[0]) / 1000, (double)(t2 - t[1]) / 1000,
+	          (double)(t2 - t[0]) / 1000);
+}
+
 /* Wait, read, redraw once; returns when a command or a signal says quit. */
 static void loop(struct ui *ui)
 {
-	struct pollfd fds[3] = {{STDIN_FILENO, POLLIN, 0}, {-1, POLLIN, 0}, {-1, POLLIN, 0}};
+	struct pollfd fds[4] = {
+	    {STDIN_FILENO, POLLIN, 0}, {-1, POLLIN, 0}, {-1, POLLIN, 0}, {-1, POLLIN, 0}};
 	int flags = UI_DRAW;
+	int64_t t[2] = {0, 0}; /* keys read, handled (µs); 0: no keys this turn */
 
 	fds[1].fd = wake_fd[0];
 	fds[2].fd = ui_jobs_fd(ui);
@@ -340,8 +364,12 @@ static void loop(struct ui *ui)
 			return;
 		if (flags & UI_DRAW)
 			draw(ui, flags & UI_FULL);
+		if (t[0] && (flags & UI_DRAW))
+			log_key_time(t);
+		t[0] = 0;
 		flags = 0;
-		int n = poll(fds, 3, ui_jobs_timeout(ui));
+		fds[3].fd = reload_fd(ui); /* the reader starts on the first reload */
+		int n = poll(fds, 4, ui_jobs_timeout(ui));
 		if (n < 0 && errno != EINTR)
 			return;
 		if (n == 0) {
@@ -352,8 +380,13 @@ static void loop(struct ui *ui)
 			drain_wake();
 		if (fds[2].revents & POLLIN)
 			flags |= ui_jobs_drain(ui);
-		if (fds[0].revents & POLLIN)
+		if (fds[3].revents & POLLIN)
+			flags |= reload_take(ui);
+		if (fds[0].revents & POLLIN) {
+			t[0] = ui_now_us();
 			flags |= read_keys(ui);
+			t[1] = ui_now_us();
+		}
 		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			return; /* the terminal went away */
 	}
@@ -474,6 +507,7 @@ static void ui_run(struct ui *ui, struct errlist *errs, int64_t t0)
 	ui_jobs_start(ui); /* after the first frame: the person sees mail at once */
 	loop(ui);
 	ui_jobs_stop(ui);
+	reload_stop(ui);
 }
 
 int ui_main(int argc, char **argv)

@@ -346,6 +346,16 @@ int64_t pane_inbox_selected(struct pane *p);
 size_t pane_inbox_targets(struct pane *p, int tagged, int64_t **ids, unsigned *flags);
 size_t pane_inbox_ntagged(struct pane *p);
 void   pane_inbox_untag(struct pane *p);
+/* The list's filters (strings borrowed from the pane) without the search,
+ * as pane_inbox_load reads them. */
+struct store_query;
+void   pane_inbox_query(struct pane *p, struct store_query *q);
+/* Bumped by every read on the main thread and every change of the keys in
+ * place: an answer asked for under another generation may be stale. */
+uint64_t pane_inbox_gen(struct pane *p);
+/* Take keys (n, caller's array; read with pane_inbox_query's filters) as the
+ * list without the search, narrowed again by the search if there is one. */
+void   pane_inbox_install(struct pane *p, struct store_key *keys, size_t n);
 /* Search (FTS5 syntax, NULL or "": none) and limit ("unread", "flagged",
  * a category, "from:TEXT", NULL or "all": none); both reload the list.
  * -1 with a status error when the limit is not understood. */
@@ -398,6 +408,7 @@ struct ui {
 		int64_t id;
 		char    kind[24];
 	} running[8];
+	struct reload *reload; /* the inbox's reader thread (reload.c), or NULL */
 };
 
 /* ---- reply.c: answering a message ---- */
@@ -412,6 +423,16 @@ int    ui_run_program(char **argv, const char *stdin_path);
 char **ui_editor_argv(const char *path);
 void   ui_argv_free(char **argv);
 
+/* ---- reload.c: the inbox's keys read by a reader thread ---- */
+struct reload;
+/* Ask for the inbox's keys to be read again in the background (after a job
+ * or another process changed mail); a newer request replaces a waiting one.
+ * Reads on the main thread when the reader cannot start. */
+void reload_request(struct ui *ui);
+int  reload_fd(const struct ui *ui); /* readable when an answer waits; -1: none */
+int  reload_take(struct ui *ui);     /* install one answer; UI_* flags */
+void reload_stop(struct ui *ui);     /* join the reader, drop what it answered */
+
 /* ---- background.c: the in-process scheduler ---- */
 void ui_jobs_start(struct ui *ui);
 int  ui_jobs_fd(const struct ui *ui); /* -1: none */
@@ -420,6 +441,8 @@ int  ui_jobs_timeout(const struct ui *ui); /* poll timeout in ms (-1: none) */
 int  ui_jobs_tick(struct ui *ui);     /* after a poll timeout; UI_* flags */
 void ui_jobs_stop(struct ui *ui);
 
+/* Monotonic microseconds, for the debug log's timings. */
+int64_t ui_now_us(void);
 /* The pane that receives commands: the overlay, the tab's view, or its base. */
 struct pane *ui_focus(struct ui *ui);
 /* Put a pane on top of the current tab (replacing any) or as the overlay. */

@@ -266,7 +266,7 @@ check "a search in the thread view shows the thread as one row" status_has '4 me
 send z
 check "z expands the thread" wait_for '↳ Re: Offsite venue shortlist' 100
 send z
-check "z collapses it again" wait_for '\(4\) Offsite venue shortlist' 100
+check "z collapses it again (to its newest message, search results are newest first)" wait_for '\(4\) Re: Offsite venue shortlist' 100
 send a
 check "archive on a collapsed thread archives all of it" status_has 'archived 4 messages'
 send u

@@ -54,6 +54,8 @@ list_rows() { screen | sed -n '2,29p' | grep -c '[^ ]'; }
 # ilug_rows: how many of them have "ilug" in them.
 ilug_rows() { screen | sed -n '2,29p' | grep -ci 'ilug'; }
 inbox_size() { cli list --folder INBOX | wc -l; }
+# dates_newest_first: the dates on the list's rows (columns 5-14) never rise.
+dates_newest_first() { screen | sed -n '2,29p' | cut -c5-14 | sort -rc 2>/dev/null; }
 
 MD=$ROOT/tests/.cache/spam-assassin
 if [ ! -f "$MD/.complete" ] && ! (cd "$ROOT" && tests/fetch-data.sh >/dev/null 2>&1); then
@@ -119,10 +121,30 @@ send Enter
 check "a subject search finds what va search finds ($matches)" \
 	status_has "$matches messages match \"subject:ilug\"" 100
 check "every row on screen is an ILUG subject" test "$(ilug_rows)" -eq 28
+check "the matches are listed newest first, as the folder is" dates_newest_first
 send G
 check "G in the search reaches its last match" row_has 29 ilug
 send / Enter
 check "an empty search shows every message again" status_has " $total messages · $unread unread"
+
+# Flags changed inside a search (N reloads; opening marks read in memory)
+# show in the whole list once the search is cleared.
+send / ; send -l subject:ilug; send Enter
+check "the search again" status_has "$matches messages match" 100
+send N
+check "N toggles the first match's read flag" status_has 'marked (un)?read' 50
+send Enter
+check "Enter opens it" shows_text 'Subject: ' 50
+send q / Enter
+now_unread=$(cli list --folder INBOX --unread | wc -l)
+check "the whole list counts the unread messages as the CLI does ($now_unread)" \
+	status_has " $total messages · $now_unread unread"
+send / ; send -l subject:ilug; send Enter
+check "and the search too" status_has "$matches messages match" 100
+send N
+check "N puts the flag back" status_has 'marked (un)?read' 50
+send / Enter
+check "the list is as it was ($unread unread)" status_has " $total messages · $unread unread"
 
 # ---- archive and undo at the bottom of the list ----
 send G

@@ -199,24 +199,78 @@ static void test_hostile_input(void **state)
 	assert_found("invoice", "2 4"); /* still intact */
 }
 
-/* The inbox's keys come in store_message_list's order, with the same filters. */
+/* The date of message id among the list's rows m (n). */
+static int64_t date_of(const struct message *m, size_t n, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (m[i].id == id)
+			return m[i].date;
+	fail_msg("message %lld is not in the list", (long long)id);
+	return 0;
+}
+
+/* The inbox's keys are store_message_list's rows with the same filters, newest
+ * first (the list ranks searches; the keys keep the folder's order). */
 static void assert_keys_match_list(const struct store_query *q)
 {
 	struct store_key *k;
 	struct message *m;
-	size_t nk, nm, i;
+	size_t nk, nm, i, j;
 	char *cause = NULL;
 
 	assert_int_equal(store_message_keys(st, q, &k, &nk, &cause), 0);
 	assert_int_equal(store_message_list(st, q, &m, &nm, &cause), 0);
 	assert_int_equal(nk, nm);
 	for (i = 0; i < nk; i++) {
-		assert_int_equal(k[i].id, m[i].id);
-		assert_int_equal(k[i].flags, m[i].flags);
-		assert_int_equal(k[i].thread_id, m[i].thread_id);
+		for (j = 0; j < nm && m[j].id != k[i].id; j++)
+			;
+		assert_true(j < nm);
+		if (!q->search)
+			assert_int_equal(j, i);
+		assert_int_equal(k[i].flags, m[j].flags);
+		assert_int_equal(k[i].thread_id, m[j].thread_id);
+		if (i > 0) {
+			int64_t d0 = date_of(m, nm, k[i - 1].id), d1 = date_of(m, nm, k[i].id);
+			assert_true(d0 > d1 || (d0 == d1 && k[i - 1].id > k[i].id));
+		}
 	}
 	free(k);
 	store_messages_free(m, nm);
+}
+
+/* store_search_ids: what the ranked list finds, as ascending ids. */
+static void test_search_ids(void **state)
+{
+	static const char *const searches[] = {
+	    "invoice", "subject:offsite", "old mill", "from:example.com", "venue NOT mill",
+	    "nothing-here", "AND", "(", "\"\"",
+	};
+	struct store_query q = {0};
+	struct message *m;
+	int64_t *got;
+	size_t i, j, n, nm;
+	char *cause = NULL;
+
+	(void)state;
+	for (i = 0; i < VA_ARRAY_LEN(searches); i++) {
+		q.search = searches[i];
+		assert_int_equal(store_search_ids(st, searches[i], &got, &n, &cause), 0);
+		assert_int_equal(store_message_list(st, &q, &m, &nm, &cause), 0);
+		assert_int_equal(n, nm);
+		for (j = 0; j < n; j++) {
+			assert_true(j == 0 || got[j - 1] < got[j]);
+			date_of(m, nm, got[j]);
+		}
+		free(got);
+		store_messages_free(m, nm);
+	}
+	assert_int_equal(store_search_ids(st, "shortlist", &got, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(got[0], ids[2]);
+	assert_int_equal(got[1], ids[3]);
+	free(got);
 }
 
 static void test_keys_and_rows_by_id(void **state)
@@ -278,6 +332,7 @@ int main(void)
 	    cmocka_unit_test(test_diacritics_and_unicode),
 	    cmocka_unit_test(test_hostile_input),
 	    cmocka_unit_test(test_keys_and_rows_by_id),
+	    cmocka_unit_test(test_search_ids),
 	};
 	return cmocka_run_group_tests_name("search", tests, setup, teardown);
 }
