@@ -76,6 +76,11 @@ struct sched_opts {
 	/* Per-worker context (an app); NULL hooks: ctx is NULL. */
 	void *(*worker_open)(void *arg, char **cause);
 	void  (*worker_close)(void *ctx);
+	/* After a worker has had nothing to do for idle_rest_ms (0: 30 s), it
+	 * drops its connection's page cache and calls worker_idle (NULL:
+	 * nothing) to give back what the context caches.  On the worker's thread. */
+	void  (*worker_idle)(void *ctx);
+	int64_t idle_rest_ms;
 	void       *arg;
 	struct queue *events; /* job started/progress/done; NULL: none */
 	int64_t     poll_ms;  /* longest sleep between looks at the table; 0: 250 */

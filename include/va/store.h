@@ -19,6 +19,9 @@ struct store;
 /* Open (creating with mode 0600 when absent) and migrate.  A file that is not
  * a SQLite database is refused with a clear cause and left untouched. */
 struct store *store_open(const char *path, char **cause);
+/* Drop the connection's cached pages (an idle daemon worker gives memory
+ * back); the next query reads them again.  Only from the thread that uses st. */
+void store_release_memory(struct store *st);
 void          store_close(struct store *st);
 const char   *store_path(const struct store *st);
 int           store_schema_version(struct store *st);

@@ -2,6 +2,7 @@
  * jobs: the job-kind table, adding/cancelling/retrying jobs, and wiring the
  * scheduler to the app (lock, time zone, one app per worker thread).
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +319,14 @@ static void worker_app_close(void *ctx)
 	app_close(ctx);
 }
 
+static void worker_app_idle(void *ctx)
+{
+	struct app *app = ctx;
+
+	store_release_memory(app->store);
+	malloc_trim(0); /* and the freed pages of every thread's arena */
+}
+
 struct jobs_scheduler *jobs_scheduler_start(struct app *app, struct queue *events, char **cause)
 {
 	struct jobs_scheduler *js = xcalloc(1, sizeof *js);
@@ -342,6 +351,7 @@ struct jobs_scheduler *jobs_scheduler_start(struct app *app, struct queue *event
 	so.nkinds = VA_ARRAY_LEN(kinds);
 	so.worker_open = worker_app_open;
 	so.worker_close = worker_app_close;
+	so.worker_idle = worker_app_idle;
 	so.arg = js;
 	so.events = events;
 	if (!(js->sched = sched_start(&so, cause))) {

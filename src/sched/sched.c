@@ -336,18 +336,54 @@ static void worker_run_one(struct worker *w, struct store_job *j)
 	worker_finish(w, j, started, status, error);
 }
 
+/* A worker with nothing to do for idle_rest_ms gives back what it cached:
+ * its connection's page cache, and what its context keeps (worker_idle). */
+#define IDLE_REST_MS 30000
+
+static void worker_rest(struct worker *w)
+{
+	store_release_memory(w->st);
+	if (w->ctx && w->s->opts.worker_idle)
+		w->s->opts.worker_idle(w->ctx);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct sched *s = w->s;
 	struct store_job j;
 
+	int rested = 1; /* memory given back since the last job */
+	int64_t rest;
+
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
-		while (!sched_stopping(s) && s->queued == 0)
-			pthread_cond_wait(&s->work, &s->lock);
+		while (!sched_stopping(s) && s->queued == 0) {
+			struct timespec until;
+
+			if (rested) {
+				pthread_cond_wait(&s->work, &s->lock);
+				continue;
+			}
+			clock_gettime(CLOCK_REALTIME, &until);
+			rest = s->opts.idle_rest_ms > 0 ? s->opts.idle_rest_ms : IDLE_REST_MS;
+			until.tv_sec += (time_t)(rest / 1000);
+			until.tv_nsec += (long)(rest % 1000) * 1000000;
+			if (until.tv_nsec >= 1000000000) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000;
+			}
+			if (pthread_cond_timedwait(&s->work, &s->lock, &until) == ETIMEDOUT &&
+			    s->queued == 0) {
+				pthread_mutex_unlock(&s->lock);
+				worker_rest(w);
+				pthread_mutex_lock(&s->lock);
+				rested = 1;
+			}
+		}
 		if (sched_stopping(s) || !ring_pop(s, &j))
 			break;
+		rested = 0;
 		s->busy++;
 		pthread_mutex_unlock(&s->lock);
 		worker_run_one(w, &j);

@@ -112,6 +112,12 @@ void store_close(struct store *st)
 	free(st);
 }
 
+void store_release_memory(struct store *st)
+{
+	if (st && st->db)
+		sqlite3_db_release_memory(st->db);
+}
+
 const char *store_path(const struct store *st)
 {
 	return st->path;

@@ -11,7 +11,8 @@
 # labelled by the rule; replies sent and replies that reached the sink;
 # lost and duplicated (stored twice, answered twice); p50/p99/max from the
 # generator's send time to va's classification (seconds, va stores whole
-# seconds); RSS and fds at start and end; errors in the log.
+# seconds); RSS and fds at start, a third into the load, at the end and after 35 s
+# idle (idle workers give memory back after 30 s); errors in the log.
 #
 #   DURATION=1800 RATE=1000 tests/bench/soak.sh     (the issue's figures: 30 min)
 #   DURATION=180 tests/bench/soak.sh                (a 3-minute look)
@@ -139,7 +140,8 @@ for _ in $(seq 300); do
 	sleep 1
 done
 END=$(sample)
-sleep 3 # the last replies reach the sink
+sleep 35 # the last replies reach the sink; idle workers give memory back after 30 s
+IDLE=$(sample)
 "$VA" -q daemon stop
 
 ALICE=$MS_MAIL/example.test/alice/Maildir
@@ -163,7 +165,12 @@ lat=$(awk 'NR == FNR {sent[$1] = $2; next} ($1 in sent) {d = $2 - sent[$1]; if (
 read -r rss0 fd0 <<<"$START"
 read -r rss1 fd1 <<<"$END"
 read -r rssw fdw <<<"$WARM"
+read -r rssi fdi <<<"$IDLE"
 maxrss=$(awk 'BEGIN {m = 0} $1 > m {m = $1} END {print m}' "$T/samples")
+# steady state: the samples of the last two thirds of the load (caches warm)
+read -r rss3 steady <<<"$(awk '{v[NR] = $1} END {f = int(NR / 3) + 1; lo = hi = v[f]
+	for (i = f; i <= NR; i++) { if (v[i] < lo) lo = v[i]; if (v[i] > hi) hi = v[i] }
+	printf "%d %d-%d", v[f], lo, hi}' "$T/samples")"
 
 printf 'soak: %d s at %d messages/minute (va %s, %d CPUs, machine shared: figures are indicative)\n' \
 	"$DURATION" "$RATE" "$("$VA" --version | head -1)" "$(nproc)"
@@ -180,5 +187,7 @@ printf '%-44s %s\n' "sent by the generator" "$SENT" \
 	"send -> classified, s (p50 p99 max)" "$lat" \
 	"daemon RSS KB (start -> end, max)" "$rss0 -> $rss1 ($(awk -v a="$rss0" -v b="$rss1" 'BEGIN {printf "%+.1f%%", (b - a) * 100 / a}'), max $maxrss)" \
 	"daemon RSS KB after 30 s of load -> end" "$rssw -> $rss1 ($(awk -v a="$rssw" -v b="$rss1" 'BEGIN {printf "%+.1f%%", (b - a) * 100 / a}'))" \
-	"daemon open fds (start -> end)" "$fd0 -> $fd1" \
+	"daemon RSS KB a third into the load -> end" "$rss3 -> $rss1 ($(awk -v a="$rss3" -v b="$rss1" 'BEGIN {printf "%+.1f%%", (b - a) * 100 / a}'); last two thirds $steady)" \
+	"daemon RSS KB start -> 35 s idle after the end" "$rss0 -> $rssi ($(awk -v a="$rss0" -v b="$rssi" 'BEGIN {printf "%+.1f%%", (b - a) * 100 / a}'))" \
+	"daemon open fds (start -> end, 35 s idle)" "$fd0 -> $fd1, $fdi" \
 	"errors in va.log" "$errors"

@@ -381,6 +381,64 @@ static void test_added_while_running(void **state)
 	assert_int_equal(counts[id], 1);
 }
 
+static int rests;
+static int dummy_ctx;
+static void *rest_open(void *arg, char **cause)
+{
+	(void)arg, (void)cause;
+	return &dummy_ctx;
+}
+static void rest_idle(void *ctx)
+{
+	assert_ptr_equal(ctx, &dummy_ctx);
+	__atomic_add_fetch(&rests, 1, __ATOMIC_SEQ_CST);
+}
+static int rests_now(void)
+{
+	return __atomic_load_n(&rests, __ATOMIC_SEQ_CST);
+}
+
+/* A worker gives memory back once per idle spell, only after it ran a job. */
+static void test_idle_rest(void **state)
+{
+	struct fixture *f = *state;
+	struct sched_opts o;
+	struct sched *s;
+	char *cause = NULL;
+	int64_t id;
+	int i, after_first;
+
+	memset(&o, 0, sizeof o);
+	o.db_path = f->db;
+	o.workers = 1;
+	o.kinds = kinds;
+	o.nkinds = VA_ARRAY_LEN(kinds);
+	o.poll_ms = 50;
+	o.worker_open = rest_open;
+	o.worker_idle = rest_idle;
+	o.idle_rest_ms = 100;
+	rests = 0;
+	assert_non_null(s = sched_start(&o, &cause));
+	usleep(400000);
+	assert_int_equal(rests_now(), 0); /* nothing ran: nothing to give back */
+	id = add(f, "count", "once", NULL, sched_now_ms());
+	for (i = 0; i < 250 && counts[id] == 0; i++)
+		usleep(20000);
+	for (i = 0; i < 100 && rests_now() == 0; i++)
+		usleep(20000);
+	after_first = rests_now();
+	assert_int_equal(after_first, 1);
+	usleep(400000);
+	assert_int_equal(rests_now(), 1); /* once per idle spell, not every 100 ms */
+	id = add(f, "count", "once", NULL, sched_now_ms());
+	for (i = 0; i < 250 && counts[id] == 0; i++)
+		usleep(20000);
+	for (i = 0; i < 100 && rests_now() == 1; i++)
+		usleep(20000);
+	sched_stop(s);
+	assert_int_equal(rests_now(), 2);
+}
+
 static void test_keys(void **state)
 {
 	struct fixture *f = *state;
@@ -688,6 +746,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_takeover_at_start, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_added_while_running, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_idle_rest, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_retry_then_dead, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_misfire_and_expiry, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stop_checkpoints, setup, teardown),
