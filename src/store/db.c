@@ -237,8 +237,38 @@ int64_t store_data_version(struct store *st)
 	return v;
 }
 
+/* How many messages the transaction added (rows above fts_defer.since). */
+static int64_t deferred_rows(struct store *st)
+{
+	sqlite3_stmt *s =
+	    st_prepare(st, "SELECT (SELECT max(id) FROM messages) - since FROM fts_defer", NULL);
+	int64_t n = 0;
+
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+/* A bulk load (a first sync, an import) indexes hundreds of messages per
+ * commit, and FTS5 flushes its pending terms every ~1 MB of them: with the
+ * default automerge (4) every few flushes merge the small segments again,
+ * a sixth to a quarter of the indexing time of the sync bench.  Such a commit
+ * indexes with automerge 16 (fewer, larger merges; queries still see at most
+ * 16 segments a level) and puts the setting back in the same transaction, so
+ * the stored configuration never changes and later small writes merge as
+ * before.  Measured on the sync bench (6,046 messages): ~60 ms less FTS5
+ * work and ~20 ms less COMMIT (fewer pages), of the store thread's ~800 ms. */
+#define BULK_ROWS 64
+
+static const char automerge_bulk[] =
+    "INSERT INTO messages_fts(messages_fts, rank) VALUES ('automerge', 16)";
+static const char automerge_default[] =
+    "INSERT INTO messages_fts(messages_fts, rank) VALUES ('automerge', 4)";
+
 /* Index the messages the transaction added (one INSERT ... SELECT: one FTS5
- * segment), then commit.  When indexing fails nothing is committed. */
+ * segment per ~1 MB of terms), then commit.  When indexing fails nothing is
+ * committed. */
 int store_commit(struct store *st, char **cause)
 {
 	static const char index_sql[] =
@@ -246,8 +276,11 @@ int store_commit(struct store *st, char **cause)
 	    " SELECT id, subject, from_name, from_addr, to_addrs, body FROM messages"
 	    " WHERE id > (SELECT since FROM fts_defer);"
 	    "DELETE FROM fts_defer";
+	int bulk = !sqlite3_get_autocommit(st->db) && deferred_rows(st) >= BULK_ROWS;
 
-	if (exec_simple(st, index_sql, "index the new messages", cause) < 0) {
+	if ((bulk && exec_simple(st, automerge_bulk, "index the new messages", cause) < 0) ||
+	    exec_simple(st, index_sql, "index the new messages", cause) < 0 ||
+	    (bulk && exec_simple(st, automerge_default, "index the new messages", cause) < 0)) {
 		if (!sqlite3_get_autocommit(st->db))
 			store_rollback(st);
 		return -1;

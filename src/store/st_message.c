@@ -116,6 +116,17 @@ static char *problems_text(const struct message *m)
 	return sb_detach(&sb);
 }
 
+/* Bind text the statement only reads during the step that follows (the
+ * message's own strings): no copy, unlike st_bind_text.  The bodies and
+ * headers of a first sync are tens of MB. */
+static void bind_borrowed(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
 /* The row, with its thread (`thread`, or 0: a thread of its own, whose id is
  * the row's: the id is chosen here, as SQLite would, so that the row is
  * written once rather than rewritten by an UPDATE of thread_id). */
@@ -147,10 +158,10 @@ static int insert_row(struct store *st, struct message *m, const char *path, int
 	sqlite3_bind_int64(s, 1, m->account_id);
 	sqlite3_bind_int64(s, 2, m->folder_id);
 	for (i = 0; i < VA_ARRAY_LEN(texts); i++)
-		st_bind_text(s, 3 + (int)i, texts[i]);
+		bind_borrowed(s, 3 + (int)i, texts[i]);
 	sqlite3_bind_int64(s, 14, m->date);
 	for (i = 0; i < VA_ARRAY_LEN(texts2); i++)
-		st_bind_text(s, 15 + (int)i, texts2[i]);
+		bind_borrowed(s, 15 + (int)i, texts2[i]);
 	sqlite3_bind_int(s, 22, m->body_from_html);
 	sqlite3_bind_int64(s, 23, m->size);
 	st_bind_text(s, 24, m->hash);
@@ -164,6 +175,8 @@ static int insert_row(struct store *st, struct message *m, const char *path, int
 	if (thread > 0)
 		sqlite3_bind_int64(s, 30, thread);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : st_fail(st, cause, "store the message");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s); /* drop the borrowed pointers */
 	if (rc == 0) {
 		m->id = sqlite3_last_insert_rowid(st->db);
 		m->thread_id = thread > 0 ? thread : m->id;

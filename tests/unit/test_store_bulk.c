@@ -1,0 +1,179 @@
+/* test_store_bulk: a bulk commit (hundreds of messages in one store
+ * transaction, as a first sync makes) indexes them all, keeps the FTS5 index
+ * sound and leaves the stored FTS5 configuration as it was (store_commit
+ * raises automerge for the commit only); a small commit and a rolled back bulk
+ * transaction behave as before. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "va/message.h"
+#include "va/store.h"
+#include "va/util.h"
+
+struct fx {
+	char          dir[64];
+	char         *path;
+	struct store *st;
+	int64_t       account, folder;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof(*f));
+	char *cause = NULL;
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/va-test-bulk-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	f->path = xasprintf("%s/va.db", f->dir);
+	f->st = store_open(f->path, &cause);
+	assert_non_null(f->st);
+	f->account = store_account_ensure(f->st, "work", "imap", "sam@example.com", &cause);
+	f->folder = store_folder_ensure(f->st, f->account, "INBOX", &cause);
+	assert_true(f->account > 0 && f->folder > 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char *cmd = xasprintf("rm -rf '%s'", f->dir);
+
+	store_close(f->st);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", f->dir);
+	free(cmd);
+	free(f->path);
+	free(f);
+	return 0;
+}
+
+/* Messages first..first+n-1, each with a word of its own ("wordN") and one
+ * they share ("quarterly"), in one store transaction. */
+static void add_many(struct fx *f, int first, int n)
+{
+	char *cause = NULL;
+	int i;
+
+	for (i = first; i < first + n; i++) {
+		struct message m;
+
+		message_init(&m);
+		m.account_id = f->account;
+		m.folder_id = f->folder;
+		m.source = xasprintf("imap:1:%d", i);
+		m.message_id = xasprintf("<m%d@example.org>", i);
+		m.subject = xasprintf("report %d", i);
+		m.from_addr = xstrdup("alice@example.org");
+		m.body = xasprintf("the quarterly numbers, word%d, and more text", i);
+		m.date = 1700000000 + i;
+		assert_true(store_message_add(f->st, &m, NULL, "raw", 3, NULL, &cause) > 0);
+		message_release(&m);
+	}
+}
+
+static int64_t count(struct fx *f, const char *search)
+{
+	struct store_query q;
+	int64_t n = -1;
+	char *cause = NULL;
+
+	memset(&q, 0, sizeof q);
+	q.search = search;
+	assert_int_equal(store_message_count(f->st, &q, &n, &cause), 0);
+	return n;
+}
+
+/* A query on a second connection, as the TUI or a CLI command would make. */
+static char *sql_text(struct fx *f, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	char *v = NULL;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		v = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static void assert_fts_sound(struct fx *f)
+{
+	sqlite3 *db;
+	char *err = NULL, *am;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, "INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')", NULL,
+	                 NULL, &err) != SQLITE_OK)
+		fail_msg("integrity-check: %s", err);
+	sqlite3_close(db);
+	/* the stored setting is FTS5's default (no row, or 4) */
+	am = sql_text(f, "SELECT v FROM messages_fts_config WHERE k = 'automerge'");
+	if (am)
+		assert_string_equal(am, "4");
+	free(am);
+}
+
+static void test_bulk_commit(void **state)
+{
+	struct fx *f = *state;
+	char *cause = NULL;
+
+	assert_int_equal(store_begin(f->st, &cause), 0);
+	add_many(f, 1, 600);
+	assert_int_equal(store_commit(f->st, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(count(f, "quarterly"), 600);
+	assert_int_equal(count(f, "word1"), 1);
+	assert_int_equal(count(f, "word600"), 1);
+	assert_int_equal(count(f, "\"quarterly numbers\""), 600);
+	assert_fts_sound(f);
+
+	/* a second bulk load and a small one on top */
+	assert_int_equal(store_begin(f->st, &cause), 0);
+	add_many(f, 601, 400);
+	assert_int_equal(store_commit(f->st, &cause), 0);
+	assert_int_equal(store_begin(f->st, &cause), 0);
+	add_many(f, 1001, 3);
+	assert_int_equal(store_commit(f->st, &cause), 0);
+	assert_int_equal(count(f, "quarterly"), 1003);
+	assert_int_equal(count(f, "word1002"), 1);
+	assert_fts_sound(f);
+}
+
+static void test_bulk_rollback(void **state)
+{
+	struct fx *f = *state;
+	char *cause = NULL;
+
+	assert_int_equal(store_begin(f->st, &cause), 0);
+	add_many(f, 1, 10);
+	assert_int_equal(store_commit(f->st, &cause), 0);
+	assert_int_equal(store_begin(f->st, &cause), 0);
+	add_many(f, 11, 300);
+	store_rollback(f->st);
+	assert_int_equal(count(f, "quarterly"), 10);
+	assert_int_equal(count(f, "word11"), 0);
+	assert_fts_sound(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_bulk_commit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bulk_rollback, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
