@@ -6,10 +6,14 @@
  * this one stores them (see "new messages" below), in transactions of BATCH
  * messages so that a dropped connection loses at most the batch in flight.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "va/accounts.h"
 #include "va/conf.h"
@@ -758,13 +762,36 @@ static int sync_account(struct sync_ctx *c, const char *name, const struct accou
 	return rc;
 }
 
+/* One sync of an account at a time across processes (`va sync` beside the
+ * daemon, two terminals): DATA_DIR/sync-NAME.lock, flock'd for the sync.
+ * The second waits and then finds little left to do, instead of fetching
+ * the same mail in parallel (the UNIQUE constraint kept duplicates out,
+ * not the wasted work).  -1 (no lock, sync anyway) when the file cannot be
+ * opened. */
+static int account_lock(struct sync_ctx *c, const char *name)
+{
+	char *path = xasprintf("%s/sync-%s.lock", c->app->data_dir, name);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
+		log_info("account %s: another va is syncing it; waiting for it to finish", name);
+		while (flock(fd, LOCK_EX) < 0 && errno == EINTR)
+			;
+	}
+	free(path);
+	return fd;
+}
+
 /* Sync one account; a failure becomes r->error (the first) and *cause. */
 static int sync_one(struct sync_ctx *c, const char *name, const struct accounts_io *io,
                     char **cause)
 {
 	char *why = NULL;
+	int lock = account_lock(c, name), rc = sync_account(c, name, io, &why);
 
-	if (sync_account(c, name, io, &why) == 0)
+	if (lock >= 0)
+		close(lock); /* and the lock with it */
+	if (rc == 0)
 		return 0;
 	if (!c->r->error)
 		c->r->error = xasprintf("account \"%s\": %s", name, why);

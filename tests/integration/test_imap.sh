@@ -206,6 +206,23 @@ is "next sync completes" "$RC" 0
 is "  ... fetching only the rest" "$(jget fetched)" "$((ALL - KEPT))"
 is "  ... no loss, no duplicates" "$(inbox 'count(*), count(DISTINCT uid)')" "$(srv_count INBOX)|$(srv_count INBOX)"
 
+# ---- two syncs at once (a terminal beside the daemon): one fetches, the other waits ----
+for i in $(seq 100); do
+	printf 'From: p%d@example.test\nSubject: parallel %d\n\nbody %d\n' "$i" "$i" "$i" | DA save -u $U -m INBOX
+done
+"$VA" --json sync work >"$T/par1.out" 2>"$T/par1.err" &
+P1=$!
+"$VA" --json sync work >"$T/par2.out" 2>"$T/par2.err" &
+P2=$!
+wait $P1; R1=$?
+wait $P2; R2=$?
+is "two syncs at once both succeed" "$R1 $R2" "0 0"
+is "  ... the 100 new messages are fetched once in all" \
+	"$(($(jq .fetched "$T/par1.out") + $(jq .fetched "$T/par2.out")))" 100
+like "  ... the second waited for the first (va.log)" "$(cat "$XDG_STATE_HOME/va/va.log")" "account work: another va is syncing it; waiting"
+is "  ... no loss, no duplicates" "$(inbox 'count(*), count(DISTINCT uid)')" "$(srv_count INBOX)|$(srv_count INBOX)"
+check "  ... the lock file is private" test "$(stat -c %a "$XDG_DATA_HOME/va/sync-work.lock")" = 600
+
 # ---- no secret anywhere ----
 check "the password is in no database, config or log" \
 	bash -c "! grep -rqa alice-pass '$XDG_DATA_HOME' '$T/data' '$XDG_CONFIG_HOME' '${XDG_STATE_HOME}' '$T/kill.err'"
