@@ -517,6 +517,7 @@ struct send_session {
 	struct smtp              *smtp;
 	struct imap              *imap;
 	char                     *sent; /* the Sent folder, once looked up */
+	int                       sent_in_session; /* messages over ss->smtp */
 };
 
 struct send_session *send_session_new(struct app *app, const char *account,
@@ -552,16 +553,30 @@ void send_session_free(struct send_session *ss)
 	free(ss);
 }
 
-/* An open SMTP session: log in (again, after a lost line). */
+/* Servers cap the messages of one session (OpenSMTPD at 100, Gmail about
+ * as many): a session is closed after SESSION_MESSAGES and a new one opened,
+ * and a transient refusal is tried again on a new session. */
+#define SESSION_MESSAGES 90
+
+static void session_drop(struct send_session *ss)
+{
+	smtp_close(ss->smtp);
+	ss->smtp = NULL;
+	ss->sent_in_session = 0;
+}
+
+/* An open SMTP session: log in (again, after a lost line, a refusal or
+ * SESSION_MESSAGES messages). */
 static int session_smtp(struct send_session *ss, int *transient, char **cause)
 {
 	char *secret;
 	int oauth;
 
+	if (ss->sent_in_session >= SESSION_MESSAGES)
+		session_drop(ss);
 	if (smtp_alive(ss->smtp))
 		return 0;
-	smtp_close(ss->smtp);
-	ss->smtp = NULL;
+	session_drop(ss);
 	*transient = 0;
 	if (!(secret = sync_credential(ss->app, ss->name, ss->io, &oauth, cause)))
 		return -1;
@@ -573,8 +588,8 @@ static int session_smtp(struct send_session *ss, int *transient, char **cause)
 	return ss->smtp ? 0 : -1;
 }
 
-/* Submit with up to ATTEMPTS tries while the failure is transient; a lost
- * session is opened again. */
+/* Submit with up to ATTEMPTS tries while the failure is transient, each
+ * after a pause and on a new session (a per-session limit clears so). */
 static int session_submit(struct send_session *ss, const char *from, const char *const *to,
                           size_t nto, const char *msg, size_t len, struct send_result *r,
                           char **cause)
@@ -585,12 +600,15 @@ static int session_submit(struct send_session *ss, const char *from, const char 
 		if (r->attempts > 0) {
 			free(*cause);
 			*cause = NULL;
+			session_drop(ss);
 			sleep((unsigned)r->attempts);
 		}
 		rc = session_smtp(ss, &transient, cause);
 		if (rc == 0)
 			rc = smtp_submit(ss->smtp, from, to, nto, msg, len, &transient, cause);
 	}
+	if (rc == 0)
+		ss->sent_in_session++;
 	return rc;
 }
 
