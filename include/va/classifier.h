@@ -44,6 +44,10 @@ struct classify_report {
 };
 void classify_report_release(struct classify_report *r);
 
+/* Let go of the process's shared model (20 MB of weights) until the next
+ * classification loads it again: an idle daemon gives the memory back. */
+void classify_idle(void);
+
 /* Classify and store: the messages `ids` (n > 0), every message (all), or
  * the ones never classified (neither).  One transaction for the verdicts.
  * With [llm] base_url and model set, the unsure verdicts (only those) go to

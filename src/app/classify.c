@@ -132,6 +132,14 @@ static struct shared_model *shared_get(struct app *app, char **cause)
 	return sm;
 }
 
+void classify_idle(void)
+{
+	pthread_mutex_lock(&shared_lock);
+	shared_put_locked(shared);
+	shared = NULL;
+	pthread_mutex_unlock(&shared_lock);
+}
+
 static void shared_put(struct shared_model *sm)
 {
 	pthread_mutex_lock(&shared_lock);

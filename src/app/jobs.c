@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "va/actions.h"
+#include "va/classifier.h"
 #include "va/conf.h"
 #include "va/cron.h"
 #include "va/jobs.h"
@@ -324,6 +325,7 @@ static void worker_app_idle(void *ctx)
 	struct app *app = ctx;
 
 	store_release_memory(app->store);
+	classify_idle();
 	malloc_trim(0); /* and the freed pages of every thread's arena */
 }
 
