@@ -112,6 +112,27 @@ void store_close(struct store *st)
 	free(st);
 }
 
+int st_collect_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, size_t *n, const char *what,
+                   char **cause)
+{
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		xgrow((void **)ids, &cap, *n + 1, sizeof(**ids));
+		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	free(*ids);
+	*ids = NULL;
+	*n = 0;
+	return st_fail(st, cause, what);
+}
+
 void store_release_memory(struct store *st)
 {
 	if (st && st->db)

@@ -295,8 +295,6 @@ int store_reply_due(struct store *st, const char *account, int64_t now, size_t l
 	                             " account = ? AND send_after <= ? ORDER BY send_after, id"
 	                             " LIMIT ?",
 	                             cause);
-	size_t cap = 0;
-	int rc;
 
 	*ids = NULL;
 	*n = 0;
@@ -305,17 +303,7 @@ int store_reply_due(struct store *st, const char *account, int64_t now, size_t l
 	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, now);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		xgrow((void **)ids, &cap, *n + 1, sizeof(**ids));
-		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
-	}
-	sqlite3_finalize(s);
-	if (rc == SQLITE_DONE)
-		return 0;
-	free(*ids);
-	*ids = NULL;
-	*n = 0;
-	return st_fail(st, cause, "list the replies that are due");
+	return st_collect_ids(st, s, ids, n, "list the replies that are due", cause);
 }
 
 /* ---- approvals ---- */

@@ -227,8 +227,7 @@ int store_rule_candidates(struct store *st, const char *where, int64_t value, in
 	    {"all", "SELECT id FROM messages WHERE ? >= 0 ORDER BY id"},
 	};
 	sqlite3_stmt *s = NULL;
-	size_t i, cap = 0;
-	int rc;
+	size_t i;
 
 	*ids = NULL;
 	*n = 0;
@@ -238,17 +237,7 @@ int store_rule_candidates(struct store *st, const char *where, int64_t value, in
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, value);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		xgrow((void **)ids, &cap, *n + 1, sizeof(**ids));
-		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
-	}
-	sqlite3_finalize(s);
-	if (rc == SQLITE_DONE)
-		return 0;
-	free(*ids);
-	*ids = NULL;
-	*n = 0;
-	return st_fail(st, cause, "select messages for the rules");
+	return st_collect_ids(st, s, ids, n, "select messages for the rules", cause);
 }
 
 int64_t store_max_message_id(struct store *st, char **cause)

@@ -38,6 +38,11 @@ int store_migrate(sqlite3 *db, const char *path, char **cause);
 /* Prepare or fail with a cause naming the statement's purpose. */
 sqlite3_stmt *st_prepare(struct store *st, const char *sql, char **cause);
 int st_fail(struct store *st, char **cause, const char *what);
+/* Step s (bound, prepared) to the end, collecting its first column into
+ * *ids (caller frees; NULL and 0 on failure); finalizes s.  0, or -1 with
+ * *cause ("cannot <what>"). */
+int st_collect_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, size_t *n, const char *what,
+                   char **cause);
 /* Bind text or NULL. */
 void st_bind_text(sqlite3_stmt *s, int i, const char *v);
 char *st_column_text(sqlite3_stmt *s, int i); /* xstrdup'ed or NULL */
