@@ -21,7 +21,16 @@ OPT      := -O2
 endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) libetpan 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) libetpan 2>/dev/null) -lcsv -lm
+# libcurl and libsecret are opened with dlopen on first use (src/net/curl_dl.c,
+# src/secret/keyring.c), not linked: their ~45 dependent libraries would cost
+# every start of va.  Their sonames come from the development links.
+DL_PKGS    := libcurl libsecret-1
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(filter-out $(DL_PKGS),$(PKGS)) libetpan 2>/dev/null) -lcsv -lm -ldl
+soname      = $(shell objdump -p $(shell $(PKG_CONFIG) --variable=libdir $(1) 2>/dev/null)/$(2) 2>/dev/null | awk '/SONAME/ {print $$2}')
+CURL_SONAME   := $(call soname,libcurl,libcurl.so)
+SECRET_SONAME := $(call soname,libsecret-1,libsecret-1.so)
+DL_DEFS    := $(if $(CURL_SONAME),-DVA_CURL_SONAME='"$(CURL_SONAME)"') \
+              $(if $(SECRET_SONAME),-DVA_SECRET_SONAME='"$(SECRET_SONAME)"')
 ifeq ($(findstring clang,$(CC)),clang)
 PKG_LIBS   := $(filter-out -specs=%,$(PKG_LIBS))
 endif
@@ -29,7 +38,7 @@ endif
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude $(PKG_CFLAGS) \
-              -DVA_VERSION='"$(VERSION)"' -DVA_DATADIR='"$(DATADIR)"' -MMD -MP
+              -DVA_VERSION='"$(VERSION)"' -DVA_DATADIR='"$(DATADIR)"' $(DL_DEFS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pthread
 
 SRC      := $(sort $(wildcard src/*/*.c))

@@ -13,6 +13,12 @@ check "--json version is valid JSON" jq -e .version <<<"$OUT" >/dev/null
 run "$VA" --help
 is "--help exits 0" "$RC" 0
 like "--help lists commands" "$OUT" "search"
+# libcurl and libsecret (and the ~45 libraries behind them) load on first use,
+# not at every start (the OAuth, LLM and keyring suites use them)
+loaded=$(LD_DEBUG=libs "$VA" --version 2>&1 >/dev/null | grep -o 'file=[^ ]*' | sort -u)
+like "--version: the dynamic loader ran" "$loaded" "libsqlite3"
+is "--version loads neither libcurl nor libsecret nor GLib" \
+	"$(grep -c -E 'libcurl|libsecret|libglib|libgio' <<<"$loaded")" 0
 run "$VA" lsit
 is "unknown command exits 2" "$RC" 2
 like "unknown command suggests" "$ERR" 'did you mean "list"'
