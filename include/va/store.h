@@ -28,6 +28,12 @@ int           store_schema_version(struct store *st);
 int           store_schema_latest(void);
 
 int store_begin(struct store *st, char **cause);
+/* A bulk write (a first sync, an import): until store_bulk_end, WAL
+ * checkpoints run on a background thread with its own connection instead of
+ * inside this connection's commits (st_ckpt.c).  -1 when that cannot be set
+ * up, which changes nothing else.  store_close ends it too. */
+int  store_bulk_begin(struct store *st);
+void store_bulk_end(struct store *st);
 /* SQLite's data_version: it changes when another connection (another
  * process, a worker thread) commits.  -1 on error. */
 int64_t store_data_version(struct store *st);

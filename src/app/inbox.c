@@ -255,6 +255,7 @@ int inbox_import(struct app *app, const char *path, const char *folder, struct i
 	c.account_id = store_account_ensure(app->store, "local", "local", NULL, cause);
 	if (c.account_id < 0 || store_begin(app->store, cause) < 0)
 		return -1;
+	store_bulk_begin(app->store); /* checkpoints off this thread */
 	rc = import_path(&c, path);
 	if (rc == 0)
 		rc = store_commit(app->store, cause);
@@ -265,6 +266,7 @@ int inbox_import(struct app *app, const char *path, const char *folder, struct i
 			store_rollback(app->store);
 		free(err);
 	}
+	store_bulk_end(app->store);
 	if (progress)
 		progress(arg, r->files, r->files);
 	log_info("import \"%s\": %zu files, %zu stored, %zu present, %zu failed", path, r->files,

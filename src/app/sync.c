@@ -27,6 +27,7 @@
 #include "va/util.h"
 
 #define BATCH 250
+#define BULK  1000 /* new messages that make a fetch a bulk write (store_bulk_begin) */
 
 /* One account's sync. */
 struct sync_ctx {
@@ -165,6 +166,7 @@ struct fetched {
 	uint64_t modseq;
 	char *raw;
 	size_t len;
+	struct fetched *next; /* on fetch_queue.stored */
 };
 
 /* How far the fetcher may run ahead of the store: messages, and bytes of
@@ -179,6 +181,9 @@ struct fetch_queue {
 	size_t head, n, bytes;
 	int done, stop, rc; /* done: the fetcher has ended, with rc and cause */
 	char *cause;
+	/* stored messages, freed by the fetcher: the thread whose malloc arena
+	 * they came from frees them faster, and off the storing thread */
+	struct fetched *stored;
 	/* the fetcher's inputs */
 	struct imap *im;
 	const uint32_t *uids;
@@ -195,6 +200,16 @@ static void fetched_free(struct fetched *f)
 	free(f->keywords);
 	free(f->raw);
 	free(f);
+}
+
+static void fetched_free_list(struct fetched *f)
+{
+	struct fetched *next;
+
+	for (; f; f = next) {
+		next = f->next;
+		fetched_free(f);
+	}
 }
 
 static struct fetched *fetched_of(const struct imap_msg *im)
@@ -226,10 +241,14 @@ static int on_fetched(void *arg, const struct imap_msg *im, char **cause)
 	struct fetched *f;
 	int stop;
 
+	struct fetched *old;
+
 	if (!im->raw)
 		return 0;
 	f = fetched_of(im);
 	pthread_mutex_lock(&fq->mu);
+	old = fq->stored;
+	fq->stored = NULL;
 	while ((fq->n == QUEUE_CAP || (fq->n > 0 && fq->bytes + f->len > QUEUE_BYTES)) && !fq->stop)
 		pthread_cond_wait(&fq->cv, &fq->mu);
 	if (!(stop = fq->stop)) {
@@ -238,6 +257,7 @@ static int on_fetched(void *arg, const struct imap_msg *im, char **cause)
 		pthread_cond_broadcast(&fq->cv);
 	}
 	pthread_mutex_unlock(&fq->mu);
+	fetched_free_list(old);
 	if (!stop)
 		return 0;
 	fetched_free(f);
@@ -260,12 +280,18 @@ static void *fetcher(void *arg)
 	return NULL;
 }
 
-/* The next message, or NULL once the fetcher has ended and the queue is empty. */
-static struct fetched *queue_pop(struct fetch_queue *fq)
+/* The next message, or NULL once the fetcher has ended and the queue is
+ * empty; done (the message stored before, or NULL) goes back to the fetcher
+ * to be freed. */
+static struct fetched *queue_pop(struct fetch_queue *fq, struct fetched *done)
 {
 	struct fetched *f = NULL;
 
 	pthread_mutex_lock(&fq->mu);
+	if (done) {
+		done->next = fq->stored;
+		fq->stored = done;
+	}
 	while (fq->n == 0 && !fq->done)
 		pthread_cond_wait(&fq->cv, &fq->mu);
 	if (fq->n > 0) {
@@ -288,7 +314,7 @@ static void queue_stop(struct fetch_queue *fq)
 	fq->stop = 1;
 	pthread_cond_broadcast(&fq->cv);
 	pthread_mutex_unlock(&fq->mu);
-	while ((f = queue_pop(fq)) != NULL)
+	while ((f = queue_pop(fq, NULL)) != NULL)
 		fetched_free(f);
 }
 
@@ -338,13 +364,11 @@ static int store_new(struct sync_ctx *c, struct fetched *f, char **cause)
 /* Store what the fetcher queues, committing every BATCH. */
 static int store_queued(struct sync_ctx *c, struct fetch_queue *fq, char **cause)
 {
-	struct fetched *f;
+	struct fetched *f = NULL;
 	int rc = 0;
 
-	while (rc == 0 && (f = queue_pop(fq)) != NULL) {
-		rc = store_new(c, f, cause);
-		fetched_free(f);
-		if (rc < 0)
+	while (rc == 0 && (f = queue_pop(fq, f)) != NULL) {
+		if ((rc = store_new(c, f, cause)) < 0)
 			break;
 		c->done++;
 		if (c->nput == BATCH) {
@@ -353,6 +377,7 @@ static int store_queued(struct sync_ctx *c, struct fetch_queue *fq, char **cause
 				c->progress(c->arg, c->done, c->total);
 		}
 	}
+	fetched_free(f); /* the one in hand when storing failed */
 	return rc;
 }
 
@@ -377,6 +402,8 @@ static int fetch_new(struct sync_ctx *c, const uint32_t *uids, size_t n, char **
 	fq.im = c->im;
 	fq.uids = uids;
 	fq.nuids = n;
+	if (n >= BULK)
+		store_bulk_begin(c->st);
 	if (pthread_create(&th, NULL, fetcher, &fq) != 0) {
 		store_rollback(c->st);
 		rc = set_cause(cause, "cannot start the fetching thread");
@@ -386,6 +413,7 @@ static int fetch_new(struct sync_ctx *c, const uint32_t *uids, size_t n, char **
 	if (rc < 0)
 		queue_stop(&fq);
 	pthread_join(th, NULL);
+	fetched_free_list(fq.stored);
 	if (rc == 0 && fq.rc < 0) {
 		rc = -1;
 		*cause = fq.cause;
@@ -398,6 +426,7 @@ static int fetch_new(struct sync_ctx *c, const uint32_t *uids, size_t n, char **
 	if (rc == 0 && c->progress)
 		c->progress(c->arg, c->done, c->total);
 out:
+	store_bulk_end(c->st);
 	free(fq.cause);
 	pthread_cond_destroy(&fq.cv);
 	pthread_mutex_destroy(&fq.mu);

@@ -102,6 +102,7 @@ void store_close(struct store *st)
 
 	if (!st)
 		return;
+	store_bulk_end(st);
 	if (st->counted)
 		__atomic_sub_fetch(&nstores, 1, __ATOMIC_ACQ_REL);
 	for (i = 0; i < SQ_NCACHED; i++)

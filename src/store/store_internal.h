@@ -25,6 +25,7 @@ struct store {
 	char         *path;
 	sqlite3_stmt *cache[SQ_NCACHED];
 	int           counted; /* counted in db.c's open stores */
+	struct st_ckpt *ckpt;  /* background checkpoints (st_ckpt.c), or NULL */
 };
 
 /* The cached statement `which`, reset and unbound, preparing it on first use. */
