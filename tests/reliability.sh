@@ -21,6 +21,8 @@ OUT=share/doc/reliability.md
 W=$(mktemp -d /tmp/va-reliability.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 mkdir -p share/doc
+[ -f "$OUT" ] && sed -n '/^### The 30-minute soak/,$p' "$OUT" >"$W/kept.md"
+[ -s "$W/kept.md" ] || rm -f "$W/kept.md"
 
 echo "reliability: fuzzing every target for ${FUZZ_SECONDS}s" >&2
 FUZZ_SECONDS=$FUZZ_SECONDS tests/fuzz/run.sh >"$W/fuzz.out" 2>&1
@@ -107,5 +109,8 @@ DURATION=$SOAK_SECONDS RATE=$SOAK_RATE bash tests/bench/soak.sh >"$W/soak.out" 2
 	echo '```'
 	cat "$W/soak.out"
 	echo '```'
-} >"$OUT"
+	# a hand-run long soak (its own "### The 30-minute soak" section) is kept
+	[ -f "$W/kept.md" ] && { echo; cat "$W/kept.md"; }
+} >"$OUT.new"
+mv "$OUT.new" "$OUT"
 echo "reliability: wrote $OUT" >&2
