@@ -19,6 +19,7 @@
 #include "va/conf.h"
 #include "va/imap.h"
 #include "va/imap_search.h"
+#include "va/log.h"
 #include "va/message.h"
 #include "va/secret.h"
 #include "va/send.h"
@@ -598,6 +599,7 @@ static int session_submit(struct send_session *ss, const char *from, const char 
 
 	for (r->attempts = 0; rc < 0 && transient && r->attempts < ATTEMPTS; r->attempts++) {
 		if (r->attempts > 0) {
+			log_info("send: %s; trying again on a new session", *cause ? *cause : "refused");
 			free(*cause);
 			*cause = NULL;
 			session_drop(ss);
