@@ -42,6 +42,7 @@ struct jobs_add_opts {
 	int64_t     grace;           /* seconds; 0: 300 */
 	int64_t     expires_in;      /* seconds from now; 0: never */
 	int         max_attempts;    /* 0: the kind's */
+	const char *priority;        /* high | normal | low; NULL: the kind's */
 };
 
 /* Validate everything (kind, schedule, misfire, args) before storing: bad

@@ -147,6 +147,28 @@ static int check_misfire(const char *m, char **cause)
 	         : 0;
 }
 
+/* --priority: a name, or the kind's own when absent. */
+static int plan_priority(const struct jobs_add_opts *o, int *priority, char **cause)
+{
+	static const struct {
+		const char       *name;
+		enum job_priority p;
+	} names[] = {{"high", JOB_PRIORITY_HIGH}, {"normal", JOB_PRIORITY_NORMAL},
+	             {"low", JOB_PRIORITY_LOW}};
+	size_t i;
+
+	*priority = (int)jobs_kind_priority(o->kind);
+	if (!o->priority)
+		return 0;
+	for (i = 0; i < VA_ARRAY_LEN(names); i++) {
+		if (!strcmp(o->priority, names[i].name)) {
+			*priority = (int)names[i].p;
+			return 0;
+		}
+	}
+	return set_cause(cause, "unknown priority \"%s\": high, normal or low", o->priority);
+}
+
 int64_t jobs_add(struct app *app, const struct jobs_add_opts *o, int *existed, char **cause)
 {
 	const struct job_kind *k = NULL;
@@ -157,7 +179,8 @@ int64_t jobs_add(struct app *app, const struct jobs_add_opts *o, int *existed, c
 	*existed = 0;
 	jobs_apply_timezone(app);
 	if (check_kind(app, o->kind, &k, cause) < 0 || check_misfire(o->misfire, cause) < 0 ||
-	    (k->check && k->check(o->args, cause) < 0) || plan_schedule(o, &j, now, cause) < 0)
+	    (k->check && k->check(o->args, cause) < 0) || plan_schedule(o, &j, now, cause) < 0 ||
+	    plan_priority(o, &j.priority, cause) < 0)
 		return -1;
 	j.kind = (char *)o->kind;
 	j.args = (char *)o->args;
@@ -169,7 +192,6 @@ int64_t jobs_add(struct app *app, const struct jobs_add_opts *o, int *existed, c
 	j.backoff_base = k->backoff_base;
 	j.backoff_cap = k->backoff_cap;
 	j.expires_at = o->expires_in > 0 ? now + o->expires_in * 1000 : 0;
-	j.priority = (int)jobs_kind_priority(o->kind);
 	j.created_at = now;
 	return store_job_add(app->store, &j, existed, cause);
 }

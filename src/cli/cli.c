@@ -63,7 +63,7 @@ static const struct cli_cmd commands[] = {
 	{"recommendations", "[--all]", "what recommend-mode rules suggest", cmd_recommendations},
 	{"accept", "ID...", "run recommended actions", cmd_accept},
 	{"reject", "ID...", "turn recommendations down", cmd_reject},
-	{"jobs", "list [--state S] | kinds | add KIND [--at T] [--every D | --cron EXPR] [--tz ZONE] [--args A]"
+	{"jobs", "list [--state S] | kinds | add KIND [--at T] [--every D | --cron EXPR] [--tz ZONE] [--priority high|normal|low] [--args A]"
 	         " [--key K] [--idempotency-key K] [--misfire skip|once|catch_up] [--grace D]"
 	         " [--expires D] [--max-attempts N] [-- PROGRAM ARGS...] | cancel ID | retry ID"
 	         " | pause ID | resume ID | run ID",

@@ -145,7 +145,8 @@ static int parse_add(int argc, char **argv, struct jobs_add_opts *o)
 	    {"key", required_argument, NULL, 'k'},     {"idempotency-key", required_argument, NULL, 'i'},
 	    {"misfire", required_argument, NULL, 'm'}, {"grace", required_argument, NULL, 'g'},
 	    {"expires", required_argument, NULL, 'x'}, {"max-attempts", required_argument, NULL, 'n'},
-	    {"tz", required_argument, NULL, 'z'},      {NULL, 0, NULL, 0},
+	    {"tz", required_argument, NULL, 'z'},      {"priority", required_argument, NULL, 'p'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -160,6 +161,7 @@ static int parse_add(int argc, char **argv, struct jobs_add_opts *o)
 		case 'i': o->idempotency_key = optarg; break;
 		case 'm': o->misfire = optarg; break;
 		case 'z': o->tz = optarg; break;
+		case 'p': o->priority = optarg; break;
 		case 'g': if ((o->grace = duration_parse(optarg)) < 0) return -1; break;
 		case 'x': if ((o->expires_in = duration_parse(optarg)) <= 0) return -1; break;
 		case 'n': if ((o->max_attempts = atoi(optarg)) <= 0) return -1; break;

@@ -33,6 +33,8 @@ run "$VA" jobs add noop --misfire sometimes
 like "bad misfire refused" "$ERR" 'unknown misfire policy "sometimes"'
 run "$VA" jobs add command
 like "command without argv refused" "$ERR" 'want a JSON array'
+run "$VA" jobs add noop --priority urgent
+like "bad priority refused" "$ERR" 'unknown priority "urgent": high, normal or low'
 run "$VA" --json jobs list
 is "nothing was stored" "$OUT" "[]"
 
@@ -47,6 +49,18 @@ run "$VA" jobs cancel "$id1"
 like "cancel twice: clear error" "$ERR" "no such job, or it already ended"
 run "$VA" jobs retry 999
 is "retry of a missing job fails" "$RC" 1
+
+# --- priorities: the kind's, unless --priority says otherwise ---
+run "$VA" --json jobs add noop --at +1h
+idn=$(echo "$OUT" | jq -r .id)
+run "$VA" --json jobs add noop --at +1h --priority low
+idl=$(echo "$OUT" | jq -r .id)
+run "$VA" --json jobs add command --at +1h --priority high -- true
+idh=$(echo "$OUT" | jq -r .id)
+is "priorities: noop normal, --priority low, a command (low by kind) raised high" \
+	"$("$VA" --json jobs list | jq -c --argjson n "$idn" --argjson l "$idl" --argjson h "$idh" \
+		'[.[] | select(.id == $n or .id == $l or .id == $h)] | sort_by(.id) | map(.priority)')" "[0,-1,1]"
+for j in "$idn" "$idl" "$idh"; do "$VA" -q jobs cancel "$j"; done
 
 # --- one scheduler per database ---
 run "$VA" daemon start
