@@ -58,6 +58,8 @@ struct message {
 
 	unsigned flags;      /* enum msg_flag */
 	char   *keywords;    /* space-separated IMAP keywords / labels */
+	uint32_t uid, uidvalidity; /* an IMAP message's place on the server; 0: none */
+	uint64_t modseq;     /* its CONDSTORE MODSEQ; 0: none */
 
 	struct attachment *att;
 	size_t natt, attcap;

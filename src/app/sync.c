@@ -40,9 +40,10 @@ struct sync_ctx {
 	const char *folder;
 	app_progress_fn progress;
 	void *arg;
-	/* fetching new messages */
+	/* fetching new messages: put holds the server state of the stored
+	 * messages that existed before (new ones get theirs in their row) */
 	struct store_sync_msg *put;
-	size_t nput, done, total;
+	size_t nput, inbatch, done, total;
 	/* flag changes */
 	struct store_sync_msg *have;
 	size_t nhave;
@@ -321,12 +322,12 @@ static void queue_stop(struct fetch_queue *fq)
 /* Save the uids of the messages stored since the last flush and commit. */
 static int flush(struct sync_ctx *c, char **cause)
 {
-	int rc = store_sync_put(c->st, c->uidvalidity, c->put, c->nput, cause);
+	int rc = c->nput ? store_sync_put(c->st, c->uidvalidity, c->put, c->nput, cause) : 0;
 	size_t i;
 
 	for (i = 0; i < c->nput; i++)
 		free(c->put[i].keywords);
-	c->nput = 0;
+	c->nput = c->inbatch = 0;
 	if (rc < 0) {
 		store_rollback(c->st);
 		return -1;
@@ -351,13 +352,19 @@ static int store_new(struct sync_ctx *c, struct fetched *f, char **cause)
 	m->source = xasprintf("imap:%u:%u", c->uidvalidity, f->uid);
 	m->flags = f->flags;
 	m->keywords = f->keywords ? xstrdup(f->keywords) : NULL;
+	m->uid = f->uid;
+	m->uidvalidity = c->uidvalidity;
+	m->modseq = f->modseq;
 	if (store_message_add(c->st, m, NULL, f->raw, f->len, &existed, cause) < 0)
 		return -1;
+	c->inbatch++;
+	if (!existed) {
+		c->r->fetched++;
+		return 0;
+	}
 	c->put[c->nput++] =
 	    (struct store_sync_msg){m->id, f->uid, f->flags, f->keywords, f->modseq};
 	f->keywords = NULL; /* now c->put's */
-	if (!existed)
-		c->r->fetched++;
 	return 0;
 }
 
@@ -371,7 +378,7 @@ static int store_queued(struct sync_ctx *c, struct fetch_queue *fq, char **cause
 		if ((rc = store_new(c, f, cause)) < 0)
 			break;
 		c->done++;
-		if (c->nput == BATCH) {
+		if (c->inbatch == BATCH) {
 			rc = flush(c, cause) < 0 || store_begin(c->st, cause) < 0 ? -1 : 0;
 			if (rc == 0 && c->progress)
 				c->progress(c->arg, c->done, c->total);
@@ -394,7 +401,7 @@ static int fetch_new(struct sync_ctx *c, const uint32_t *uids, size_t n, char **
 	if (store_begin(c->st, cause) < 0)
 		return -1;
 	c->put = xcalloc(BATCH, sizeof *c->put);
-	c->nput = c->done = 0;
+	c->nput = c->inbatch = c->done = 0;
 	c->total = n;
 	memset(&fq, 0, sizeof fq);
 	pthread_mutex_init(&fq.mu, NULL);

@@ -138,10 +138,10 @@ static int insert_row(struct store *st, struct message *m, const char *path, int
 	    " from_name, from_addr, to_addrs, cc_addrs, reply_to, subject, date, list_id,"
 	    " list_unsubscribe, precedence, auto_submitted, content_type, headers, body,"
 	    " body_from_html, size, hash, flags, keywords, n_attachments, problems, added_at,"
-	    " id, thread_id)"
+	    " id, thread_id, uid, uidvalidity, modseq)"
 	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
 	    " (SELECT coalesce(max(id), 0) + 1 FROM messages),"
-	    " coalesce(?30, (SELECT coalesce(max(id), 0) + 1 FROM messages)))";
+	    " coalesce(?30, (SELECT coalesce(max(id), 0) + 1 FROM messages)), ?31, ?32, ?33)";
 	const char *texts[] = {m->source,   path,        m->message_id, m->in_reply_to, m->references,
 	                       m->from_name, m->from_addr, m->to,       m->cc,          m->reply_to,
 	                       m->subject};
@@ -174,6 +174,12 @@ static int insert_row(struct store *st, struct message *m, const char *path, int
 	sqlite3_bind_int64(s, 29, time_now());
 	if (thread > 0)
 		sqlite3_bind_int64(s, 30, thread);
+	if (m->uid) { /* IMAP: the server state goes in with the row, not by an UPDATE after */
+		sqlite3_bind_int64(s, 31, m->uid);
+		sqlite3_bind_int64(s, 32, m->uidvalidity);
+		if (m->modseq)
+			sqlite3_bind_int64(s, 33, (sqlite3_int64)m->modseq);
+	}
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : st_fail(st, cause, "store the message");
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s); /* drop the borrowed pointers */
@@ -342,6 +348,19 @@ static int add_threaded(struct store *st, struct message *m, const char *path, c
 	return adopt_children(st, m, m->thread_id, cause);
 }
 
+/* A savepoint statement, prepared once per connection (two a message). */
+static int savepoint(struct store *st, enum st_cached which, const char *sql)
+{
+	sqlite3_stmt *s = st_cached(st, which, sql, NULL);
+	int rc;
+
+	if (!s)
+		return -1;
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int64_t store_message_add(struct store *st, struct message *m, const char *path, const char *raw,
                           size_t rawlen, int *existed, char **cause)
 {
@@ -354,15 +373,16 @@ int64_t store_message_add(struct store *st, struct message *m, const char *path,
 			m->id = id;
 		return id;
 	}
-	if (sqlite3_exec(st->db, "SAVEPOINT msg_add", NULL, NULL, NULL) != SQLITE_OK)
+	if (savepoint(st, SQ_SAVEPOINT, "SAVEPOINT msg_add") < 0)
 		return st_fail(st, cause, "store the message");
 	if (add_threaded(st, m, path, cause) < 0 ||
 	    (raw && insert_raw(st, m->id, raw, rawlen, cause) < 0) ||
 	    insert_attachments(st, m, cause) < 0) {
-		sqlite3_exec(st->db, "ROLLBACK TO msg_add; RELEASE msg_add", NULL, NULL, NULL);
+		savepoint(st, SQ_ROLLBACK_TO, "ROLLBACK TO msg_add");
+		savepoint(st, SQ_RELEASE, "RELEASE msg_add");
 		m->id = 0;
 		return -1;
 	}
-	sqlite3_exec(st->db, "RELEASE msg_add", NULL, NULL, NULL);
+	savepoint(st, SQ_RELEASE, "RELEASE msg_add");
 	return m->id;
 }
