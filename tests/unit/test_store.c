@@ -166,6 +166,31 @@ static void test_threads_in_and_out_of_order(void **state)
 	store_messages_free(msgs, n);
 }
 
+/* A reply in the thread from someone else ends a follow-up, also when it is
+ * dated the same second as the message followed up (a quick answer); the
+ * sender's own messages and older ones do not. */
+static void test_thread_replied(void **state)
+{
+	struct fx *f = *state;
+	int64_t root = add(f, "10", "ask@x", NULL, NULL, "Venue?", 100, NULL);
+	int64_t same = add(f, "11", "mine@x", "ask@x", "ask@x", "Re: Venue?", 100, NULL);
+	struct message m;
+	char *cause = NULL;
+	int64_t thread;
+
+	(void)same; /* from the same sender: not an answer */
+	message_init(&m);
+	assert_int_equal(store_message_get(f->st, root, &m, NULL), 0);
+	thread = m.thread_id;
+	message_release(&m);
+	assert_int_equal(store_thread_replied(f->st, thread, root, 100, "alice@example.org", &cause), 0);
+	/* an older message from someone else in the thread is not an answer either */
+	assert_int_equal(store_thread_replied(f->st, thread, root, 101, "bob@example.org", &cause), 0);
+	/* the same second, from another sender: an answer */
+	assert_int_equal(store_thread_replied(f->st, thread, root, 100, "bob@example.org", &cause), 1);
+	assert_null(cause);
+}
+
 static void test_list_filters_and_order(void **state)
 {
 	struct fx *f = *state;
@@ -330,6 +355,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_add_get_roundtrip, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_duplicate_source, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_threads_in_and_out_of_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_thread_replied, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_list_filters_and_order, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_delete_cascades, setup, teardown),
 	    cmocka_unit_test(test_not_sqlite_refused),
