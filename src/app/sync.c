@@ -239,10 +239,8 @@ static struct fetched *fetched_of(const struct imap_msg *im)
 static int on_fetched(void *arg, const struct imap_msg *im, char **cause)
 {
 	struct fetch_queue *fq = arg;
-	struct fetched *f;
+	struct fetched *f, *old;
 	int stop;
-
-	struct fetched *old;
 
 	if (!im->raw)
 		return 0;

@@ -336,6 +336,21 @@ static void worker_run_one(struct worker *w, struct store_job *j)
 	worker_finish(w, j, started, status, error);
 }
 
+/* The CLOCK_REALTIME time ms from now, for pthread_cond_timedwait. */
+static struct timespec deadline_in(int64_t ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (time_t)(ms / 1000);
+	ts.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	return ts;
+}
+
 /* A worker with nothing to do for idle_rest_ms gives back what it cached:
  * its connection's page cache, and what its context keeps (worker_idle). */
 #define IDLE_REST_MS 30000
@@ -365,14 +380,8 @@ static void *worker_main(void *arg)
 				pthread_cond_wait(&s->work, &s->lock);
 				continue;
 			}
-			clock_gettime(CLOCK_REALTIME, &until);
 			rest = s->opts.idle_rest_ms > 0 ? s->opts.idle_rest_ms : IDLE_REST_MS;
-			until.tv_sec += (time_t)(rest / 1000);
-			until.tv_nsec += (long)(rest % 1000) * 1000000;
-			if (until.tv_nsec >= 1000000000) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000;
-			}
+			until = deadline_in(rest);
 			if (pthread_cond_timedwait(&s->work, &s->lock, &until) == ETIMEDOUT &&
 			    s->queued == 0) {
 				pthread_mutex_unlock(&s->lock);
@@ -601,15 +610,8 @@ static int64_t sleep_ms(struct sched *s, int64_t now)
 
 static void wait_ms(struct sched *s, int64_t ms)
 {
-	struct timespec ts;
+	struct timespec ts = deadline_in(ms);
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (ms % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
 	pthread_mutex_lock(&s->lock);
 	if (!sched_stopping(s) && !s->woken)
 		pthread_cond_timedwait(&s->tick, &s->lock, &ts);

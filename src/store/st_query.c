@@ -602,34 +602,28 @@ int store_message_keys(struct store *st, const struct store_query *q, struct sto
 int store_search_ids(struct store *st, const char *search, int64_t **out, size_t *n,
                      char **cause)
 {
-	char *fts = store_search_syntax(search ? search : "");
-	sqlite3_stmt *s = NULL;
-	size_t cap = 0, count = 0;
-	int rc = SQLITE_DONE;
+	char *fts = store_search_syntax(search ? search : ""), *what;
+	sqlite3_stmt *s;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if (*fts && !(s = st_prepare(st, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?"
-	                                 " ORDER BY rowid", cause))) {
+	if (!*fts) {
+		free(fts);
+		return 0;
+	}
+	s = st_prepare(st, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid",
+	               cause);
+	if (!s) {
 		free(fts);
 		return -1;
 	}
-	if (s) {
-		st_bind_text(s, 1, fts);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			xgrow((void **)out, &cap, count + 1, sizeof(**out));
-			(*out)[count++] = sqlite3_column_int64(s, 0);
-		}
-		if (rc != SQLITE_DONE) {
-			set_cause(cause, "cannot search for \"%s\": %s", search, sqlite3_errmsg(st->db));
-			x_free(out);
-			count = 0;
-		}
-		sqlite3_finalize(s);
-	}
+	st_bind_text(s, 1, fts);
+	what = xasprintf("search for \"%s\"", search);
+	rc = st_collect_ids(st, s, out, n, what, cause);
+	free(what);
 	free(fts);
-	*n = count;
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 int store_messages_by_id(struct store *st, const int64_t *ids, size_t nids, struct message **out,

@@ -641,6 +641,17 @@ static void search_apply(struct pane *p)
 	          (double)(ui_now_us() - t0) / 1000);
 }
 
+/* Show the list without the search, narrowed by the search if there is one. */
+static void list_show(struct pane *p)
+{
+	struct inbox *in = p->data;
+
+	if (in->search)
+		search_apply(p);
+	else
+		keys_show(p, in->all, in->nall);
+}
+
 void pane_inbox_query(struct pane *p, struct store_query *q)
 {
 	struct inbox *in = p->data;
@@ -667,10 +678,7 @@ void pane_inbox_install(struct pane *p, struct store_key *keys, size_t n)
 	keys_drop(in);
 	in->keys = in->all = keys;
 	in->n = in->nall = n;
-	if (in->search)
-		search_apply(p);
-	else
-		keys_show(p, in->all, in->nall);
+	list_show(p);
 }
 
 /* Read the keys of every row again (after any change: flags, moves, new
@@ -759,10 +767,8 @@ int pane_inbox_search(struct pane *p, const char *query)
 	p->sel = p->top = 0;
 	if (!in->all) /* the list without the search is read on every change: narrow it */
 		pane_inbox_load(p);
-	else if (in->search)
-		search_apply(p);
 	else
-		keys_show(p, in->all, in->nall);
+		list_show(p);
 	if (in->search)
 		status_info(p->ui, "%zu message%s match \"%s\"", in->n, in->n == 1 ? "" : "s",
 		            in->search);

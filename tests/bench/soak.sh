@@ -172,6 +172,8 @@ read -r rss3 steady <<<"$(awk '{v[NR] = $1} END {f = int(NR / 3) + 1; lo = hi = 
 	for (i = f; i <= NR; i++) { if (v[i] < lo) lo = v[i]; if (v[i] > hi) hi = v[i] }
 	printf "%d %d-%d", v[f], lo, hi}' "$T/samples")"
 
+pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.1f%%", (b - a) * 100 / a}'; } # FROM TO
+
 printf 'soak: %d s at %d messages/minute (va %s, %d CPUs, machine shared: figures are indicative)\n' \
 	"$DURATION" "$RATE" "$("$VA" --version | head -1)" "$(nproc)"
 printf '%-44s %s\n' "sent by the generator" "$SENT" \
@@ -185,9 +187,9 @@ printf '%-44s %s\n' "sent by the generator" "$SENT" \
 	"duplicated messages (rows - distinct)" "$((stored - distinct))" \
 	"duplicate replies (log / sink)" "$dupe_rows / $sink_dupes" \
 	"send -> classified, s (p50 p99 max)" "$lat" \
-	"daemon RSS KB (start -> end, max)" "$rss0 -> $rss1 ($(awk -v a="$rss0" -v b="$rss1" 'BEGIN {printf "%+.1f%%", (b - a) * 100 / a}'), max $maxrss)" \
-	"daemon RSS KB after 30 s of load -> end" "$rssw -> $rss1 ($(awk -v a="$rssw" -v b="$rss1" 'BEGIN {printf "%+.1f%%", (b - a) * 100 / a}'))" \
-	"daemon RSS KB a third into the load -> end" "$rss3 -> $rss1 ($(awk -v a="$rss3" -v b="$rss1" 'BEGIN {printf "%+.1f%%", (b - a) * 100 / a}'); last two thirds $steady)" \
-	"daemon RSS KB start -> 35 s idle after the end" "$rss0 -> $rssi ($(awk -v a="$rss0" -v b="$rssi" 'BEGIN {printf "%+.1f%%", (b - a) * 100 / a}'))" \
+	"daemon RSS KB (start -> end, max)" "$rss0 -> $rss1 ($(pct "$rss0" "$rss1"), max $maxrss)" \
+	"daemon RSS KB after 30 s of load -> end" "$rssw -> $rss1 ($(pct "$rssw" "$rss1"))" \
+	"daemon RSS KB a third into the load -> end" "$rss3 -> $rss1 ($(pct "$rss3" "$rss1"); last two thirds $steady)" \
+	"daemon RSS KB start -> 35 s idle after the end" "$rss0 -> $rssi ($(pct "$rss0" "$rssi"))" \
 	"daemon open fds (start -> end, 35 s idle)" "$fd0 -> $fd1, $fdi" \
 	"errors in va.log" "$errors"

@@ -646,13 +646,13 @@ static void test_priority_no_starvation(void **state)
 	store_jobq_free(q);
 }
 
-/* A database from before priorities (schema latest - 1) migrates: jobs get
- * their kind's priority, and the lease order uses it. */
 /* The schema version before migration_job_priority (the 8th migration),
  * pinned: a migration added later must be undone in the downgrade below
  * too, since opening the store re-runs everything after this version. */
 #define SCHEMA_BEFORE_PRIORITY 7
 
+/* A database from before priorities migrates: jobs get their kind's
+ * priority, and the lease order uses it. */
 static void test_priority_migration(void **state)
 {
 	struct fixture *f = *state;
