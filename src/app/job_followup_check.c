@@ -1,8 +1,8 @@
 /*
  * job_followup_check: for every waiting follow-up, a reply in the thread (a
- * message from another sender dated no earlier than the one followed up:
- * Date has whole seconds, and a quick answer can share its second) ends it
- * ("done"); past its due time
+ * message from another sender dated after the one followed up, or in the
+ * same second and stored after it: Date has whole seconds, and a quick
+ * answer can share its second) ends it ("done"); past its due time
  * with no reply, the message comes back flagged and unread through the
  * actions service (so a Maildir file is renamed too, and undo works) and the
  * follow-up becomes "due" (on an IMAP server too: the actions are pushed by

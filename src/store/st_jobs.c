@@ -919,8 +919,9 @@ int store_thread_replied(struct store *st, int64_t thread_id, int64_t message_id
 {
 	sqlite3_stmt *s = st_prepare(st,
 	                             "SELECT 1 FROM messages WHERE thread_id = ?1 AND id != ?2 AND"
-	                             " date >= ?3 AND lower(COALESCE(from_addr, '')) !="
-	                             " lower(COALESCE(?4, '')) LIMIT 1",
+	                             " (date > ?3 OR (date = ?3 AND id > ?2)) AND"
+	                             " lower(COALESCE(from_addr, '')) != lower(COALESCE(?4, ''))"
+	                             " LIMIT 1",
 	                             cause);
 	int rc;
 

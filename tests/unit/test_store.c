@@ -131,27 +131,34 @@ static void test_threads_in_and_out_of_order(void **state)
 }
 
 /* A reply in the thread from someone else ends a follow-up, also when it is
- * dated the same second as the message followed up (a quick answer); the
- * sender's own messages and older ones do not. */
+ * dated the same second as the message followed up (a quick answer, stored
+ * after it); the sender's own messages, older ones and the message it
+ * answered in that same second do not. */
 static void test_thread_replied(void **state)
 {
 	struct fx *f = *state;
-	int64_t root = add(f, "10", "ask@x", NULL, NULL, "Venue?", 100, NULL);
-	int64_t same = add(f, "11", "mine@x", "ask@x", "ask@x", "Re: Venue?", 100, NULL);
+	/* from alice: Bob's follow-up is on "ask"; "prev" is what it answered */
+	int64_t prev = add(f, "9", "prev@x", NULL, NULL, "Venue", 100, NULL);
+	int64_t ask = add(f, "10", "ask@x", "prev@x", "prev@x", "Re: Venue", 100, NULL);
 	struct message m;
 	char *cause = NULL;
 	int64_t thread;
 
-	(void)same; /* from the same sender: not an answer */
 	message_init(&m);
-	assert_int_equal(store_message_get(f->st, root, &m, NULL), 0);
+	assert_int_equal(store_message_get(f->st, ask, &m, NULL), 0);
 	thread = m.thread_id;
 	message_release(&m);
-	assert_int_equal(store_thread_replied(f->st, thread, root, 100, "alice@example.org", &cause), 0);
-	/* an older message from someone else in the thread is not an answer either */
-	assert_int_equal(store_thread_replied(f->st, thread, root, 101, "bob@example.org", &cause), 0);
-	/* the same second, from another sender: an answer */
-	assert_int_equal(store_thread_replied(f->st, thread, root, 100, "bob@example.org", &cause), 1);
+	/* the same second, stored before: what it answered, not an answer */
+	assert_int_equal(store_thread_replied(f->st, thread, ask, 100, "bob@example.org", &cause), 0);
+	(void)prev;
+	add(f, "11", "answer@x", "ask@x", "prev@x ask@x", "Re: Venue", 100, NULL);
+	/* the same second, stored after: an answer */
+	assert_int_equal(store_thread_replied(f->st, thread, ask, 100, "bob@example.org", &cause), 1);
+	/* older than the message followed up: not an answer */
+	assert_int_equal(store_thread_replied(f->st, thread, ask, 101, "bob@example.org", &cause), 0);
+	/* the sender's own messages: not an answer */
+	assert_int_equal(store_thread_replied(f->st, thread, ask, 100, "alice@example.org", &cause),
+	                 0);
 	assert_null(cause);
 }
 
